@@ -1,0 +1,88 @@
+"""The esol-finder command line: the same commands for people, the README and CI."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from finder.settings import load_settings
+
+DEMO_CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "demo" / "catalogue.json"
+
+
+def _services():
+    from finder.web.services import build_services
+
+    return build_services(load_settings())
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Say more about what is happening.")
+def main(verbose: bool) -> None:
+    """ESOL Finder: a searchable catalogue of English classes (ESOL/EAL)."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the database and build the search index."""
+    services = _services()
+    services.prepare()
+    click.echo(f"Database ready at {services.settings.database_url}")
+    click.echo(f"Search index at {services.settings.index_dir}")
+
+
+def load_demo(services) -> None:
+    data = json.loads(DEMO_CATALOGUE.read_text(encoding="utf-8"))
+    report = services.catalogue.load_catalogue(data, status="published", source="demo")
+    click.echo(f"Demo catalogue: {report.created} courses added, {report.updated} updated, "
+               f"{report.unchanged} unchanged, from {report.organisations} organisations at {report.venues} venues.")
+
+
+@main.command()
+def demo() -> None:
+    """Load the bundled demonstration catalogue (safe to run again: nothing is duplicated)."""
+    services = _services()
+    services.prepare()
+    load_demo(services)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", "with_demo", is_flag=True, help="Load the demo catalogue first if the catalogue is empty.")
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
+    """Run the web app with uvicorn."""
+    import uvicorn
+
+    from finder import queries
+
+    services = _services()
+    services.prepare()
+    if with_demo:
+        with services.sessions() as db:
+            empty = queries.count_published(db) == 0
+        if empty:
+            load_demo(services)
+    click.echo(f"ESOL Finder on http://{host}:{port}/")
+    uvicorn.run("finder.web.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info")
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the search index from the database."""
+    services = _services()
+    from finder.db import migrate
+
+    migrate(services.engine)
+    count = services.search.rebuild()
+    click.echo(f"Indexed {count} published courses.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""The catalogue's tables (SQLAlchemy 2). Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, Time, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40), default="community")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    courses: Mapped[list["Course"]] = relationship(back_populates="organisation")
+    venues: Mapped[list["Venue"]] = relationship(back_populates="organisation")
+
+
+class Venue(Base):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(500), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    directions: Mapped[str] = mapped_column(Text, default="")
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="venues")
+
+    @property
+    def area(self) -> str:
+        """The postcode district ("L8"), a rough area that is safe to show in lists."""
+        return self.postcode.split(" ")[0] if self.postcode else ""
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="informal")
+    levels: Mapped[list] = mapped_column(JSON, default=list)
+    audiences: Mapped[list] = mapped_column(JSON, default=list)
+    cost: Mapped[str] = mapped_column(String(20), default="free")
+    fee_note: Mapped[str] = mapped_column(String(500), default="")
+    eligibility: Mapped[list] = mapped_column(JSON, default=list)
+    creche: Mapped[str] = mapped_column(String(30), default="none")
+    creche_ages: Mapped[str] = mapped_column(String(100), default="")
+    creche_booking: Mapped[bool] = mapped_column(Boolean, default=False)
+    mode: Mapped[str] = mapped_column(String(20), default="in-person")
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    join_method: Mapped[str] = mapped_column(String(20), default="drop-in")
+    enrolment: Mapped[str] = mapped_column(String(20), default="open")
+    next_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    last_checked: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    source: Mapped[str] = mapped_column(String(60), default="")
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="courses")
+    sessions: Mapped[list["CourseSession"]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", order_by="CourseSession.id")
+    translations: Mapped[list["CourseTranslation"]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", order_by="CourseTranslation.locale")
+
+    @property
+    def women_only(self) -> bool:
+        return "women" in (self.audiences or [])
+
+    @property
+    def free(self) -> bool:
+        return self.cost == "free"
+
+    @property
+    def venues(self) -> list[Venue]:
+        seen: dict[int, Venue] = {}
+        for session in self.sessions:
+            if session.venue is not None:
+                seen.setdefault(session.venue.id, session.venue)
+        return list(seen.values())
+
+    def translation(self, locale: str) -> "CourseTranslation | None":
+        for item in self.translations:
+            if item.locale == locale:
+                return item
+        return None
+
+
+class CourseSession(Base):
+    """One weekly (or fortnightly) meeting of a course: ORUK's schedule."""
+
+    __tablename__ = "course_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[str] = mapped_column(String(3))
+    start_time: Mapped[dt.time] = mapped_column(Time)
+    end_time: Mapped[dt.time] = mapped_column(Time)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), nullable=True)
+    frequency: Mapped[str] = mapped_column(String(20), default="weekly")
+    term_time_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+    course: Mapped[Course] = relationship(back_populates="sessions")
+    venue: Mapped[Venue | None] = relationship()
+
+
+class CourseTranslation(Base):
+    __tablename__ = "course_translations"
+    __table_args__ = (UniqueConstraint("course_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[Course] = relationship(back_populates="translations")
+
+
+class CatalogueState(Base):
+    """One row: the catalogue's version, raised by every change, so a stale index is noticed."""
+
+    __tablename__ = "catalogue_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), default="system")
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)

@@ -1,0 +1,253 @@
+"""Every change to the catalogue goes through here: one transaction, an audit entry, a new
+catalogue version, then the search index hears what changed. The only writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from finder import domain
+from finder.models import (
+    AuditEntry, CatalogueState, Course, CourseSession, CourseTranslation, Organisation, Venue, utcnow,
+)
+
+Notify = Callable[[list[int], int], None]
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:100] or "item"
+
+
+def course_snapshot(course: Course) -> dict:
+    """A JSON-able picture of a course, for the audit log and for restoring a version."""
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    return {
+        "key": course.key, "title": course.title, "description": course.description, "kind": course.kind,
+        "organisation": course.organisation.name if course.organisation else "",
+        "levels": list(course.levels or []), "audiences": list(course.audiences or []), "cost": course.cost,
+        "fee_note": course.fee_note, "eligibility": list(course.eligibility or []), "creche": course.creche,
+        "creche_ages": course.creche_ages, "creche_booking": course.creche_booking, "mode": course.mode,
+        "languages": list(course.languages or []), "join_method": course.join_method,
+        "enrolment": course.enrolment, "next_start": iso(course.next_start),
+        "contact_name": course.contact_name, "contact_phone": course.contact_phone,
+        "contact_email": course.contact_email, "website": course.website, "status": course.status,
+        "last_checked": iso(course.last_checked),
+        "sessions": [{"weekday": s.weekday, "start": s.start_time.strftime("%H:%M"), "end": s.end_time.strftime("%H:%M"),
+                      "venue": s.venue.key if s.venue else None, "frequency": s.frequency,
+                      "term_time_only": s.term_time_only, "valid_from": iso(s.valid_from), "valid_to": iso(s.valid_to)}
+                     for s in course.sessions],
+        "translations": {t.locale: {"title": t.title, "description": t.description} for t in course.translations},
+    }
+
+
+def bump_version(db: Session) -> int:
+    state = db.get(CatalogueState, 1)
+    if state is None:
+        state = CatalogueState(id=1, version=0)
+        db.add(state)
+        db.flush()
+    db.execute(update(CatalogueState).where(CatalogueState.id == 1).values(version=CatalogueState.version + 1))
+    db.flush()
+    db.refresh(state)
+    return state.version
+
+
+def audit(db: Session, actor: str, action: str, entity: str, entity_id: int | None,
+          before: dict | None, after: dict | None) -> None:
+    db.add(AuditEntry(actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after))
+
+
+@dataclass
+class LoadReport:
+    organisations: int = 0
+    venues: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    course_ids: list[int] = field(default_factory=list)
+
+
+class Catalogue:
+    """The operations on the catalogue. `notify(course_ids, version)` keeps the index in step."""
+
+    def __init__(self, sessions: sessionmaker[Session], notify: Notify | None = None, postcodes=None):
+        self.sessions = sessions
+        self.notify = notify or (lambda ids, version: None)
+        self.postcodes = postcodes
+
+    # -- organisations and venues -------------------------------------------------------
+    def upsert_organisation(self, db: Session, data: dict) -> Organisation:
+        key = data.get("key") or slugify(data["name"])
+        org = db.scalar(select(Organisation).where(Organisation.key == key))
+        if org is None:
+            org = Organisation(key=key, name=data["name"])
+            db.add(org)
+        for name in ("name", "kind", "website", "email", "phone", "description"):
+            if data.get(name) is not None:
+                setattr(org, name, data[name])
+        db.flush()
+        return org
+
+    def upsert_venue(self, db: Session, data: dict, organisation: Organisation | None = None) -> Venue:
+        key = data.get("key") or slugify(f"{data['name']}-{data.get('postcode', '')}")
+        venue = db.scalar(select(Venue).where(Venue.key == key))
+        if venue is None:
+            venue = Venue(key=key, name=data["name"])
+            db.add(venue)
+        for name in ("name", "address", "postcode", "directions"):
+            if data.get(name) is not None:
+                setattr(venue, name, data[name])
+        venue.step_free = bool(data.get("step_free", venue.step_free or False))
+        if organisation is not None:
+            venue.organisation = organisation
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if (latitude is None or longitude is None) and venue.postcode and self.postcodes is not None:
+            place = self.postcodes.lookup(venue.postcode)
+            latitude, longitude = place.latitude, place.longitude
+        if latitude is not None and longitude is not None:
+            venue.latitude, venue.longitude = float(latitude), float(longitude)
+        db.flush()
+        return venue
+
+    # -- courses --------------------------------------------------------------------------
+    def _apply_listing(self, db: Session, course: Course, listing: domain.Listing, venues: dict[str, Venue]) -> None:
+        for name in ("title", "description", "kind", "cost", "fee_note", "creche", "creche_ages", "creche_booking",
+                     "mode", "join_method", "enrolment", "next_start", "contact_name", "contact_phone",
+                     "contact_email", "website"):
+            setattr(course, name, getattr(listing, name))
+        course.levels = list(listing.levels)
+        course.audiences = list(listing.audiences)
+        course.eligibility = list(listing.eligibility)
+        course.languages = list(listing.languages)
+        if listing.last_checked is not None:
+            course.last_checked = listing.last_checked
+        wanted = [(s.weekday, s.start, s.end, s.venue_key, s.frequency, s.term_time_only, s.valid_from, s.valid_to)
+                  for s in listing.sessions]
+        current = [(s.weekday, s.start_time, s.end_time, s.venue.key if s.venue else None, s.frequency,
+                    s.term_time_only, s.valid_from, s.valid_to) for s in course.sessions]
+        if wanted != current:
+            course.sessions.clear()
+            db.flush()
+            for weekday, start, end, venue_key, frequency, term_time_only, valid_from, valid_to in wanted:
+                course.sessions.append(CourseSession(
+                    weekday=weekday, start_time=start, end_time=end,
+                    venue=venues.get(venue_key) if venue_key else None, frequency=frequency,
+                    term_time_only=term_time_only, valid_from=valid_from, valid_to=valid_to))
+
+    def _apply_translations(self, course: Course, translations: dict) -> None:
+        existing = {t.locale: t for t in course.translations}
+        for locale, text in (translations or {}).items():
+            title, description = (text.get("title") or "").strip(), (text.get("description") or "").strip()
+            if not title and not description:
+                if locale in existing:
+                    course.translations.remove(existing[locale])
+                continue
+            if locale in existing:
+                existing[locale].title, existing[locale].description = title, description
+            else:
+                course.translations.append(CourseTranslation(locale=locale, title=title, description=description))
+
+    def save_course(self, db: Session, key: str, listing: domain.Listing, organisation: Organisation,
+                    venues: dict[str, Venue], *, status: str | None = None, translations: dict | None = None,
+                    source: str = "", actor: str = "system") -> tuple[Course, str]:
+        """Create or update the course with this external key. Returns (course, 'created'|'updated'|'unchanged')."""
+        course = db.scalar(select(Course).where(Course.key == key))
+        before = course_snapshot(course) if course is not None else None
+        if course is None:
+            course = Course(key=key, organisation=organisation, title=listing.title, status=status or "draft",
+                            source=source)
+            db.add(course)
+        course.organisation = organisation
+        self._apply_listing(db, course, listing, venues)
+        if translations is not None:
+            self._apply_translations(course, translations)
+        if status is not None and status != course.status:
+            course.status = status
+            if status == "published" and course.published_at is None:
+                course.published_at = utcnow()
+        if course.last_checked is None:
+            course.last_checked = dt.date.today()
+        db.flush()
+        after = course_snapshot(course)
+        if before == after:
+            return course, "unchanged"
+        audit(db, actor, "create" if before is None else "update", "course", course.id, before, after)
+        return course, "created" if before is None else "updated"
+
+    def set_status(self, course_id: int, status: str, actor: str = "system") -> Course:
+        if status not in domain.STATUSES:
+            raise ValueError(status)
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id)
+            if course is None:
+                raise LookupError(course_id)
+            before = course_snapshot(course)
+            course.status = status
+            if status == "published" and course.published_at is None:
+                course.published_at = utcnow()
+            db.flush()
+            audit(db, actor, status, "course", course.id, before, course_snapshot(course))
+            version = bump_version(db)
+        self.notify([course_id], version)
+        return course
+
+    def mark_checked(self, course_id: int, actor: str = "system", on: dt.date | None = None) -> None:
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id)
+            if course is None:
+                raise LookupError(course_id)
+            before = course_snapshot(course)
+            course.last_checked = on or dt.date.today()
+            db.flush()
+            audit(db, actor, "checked", "course", course.id, before, course_snapshot(course))
+            version = bump_version(db)
+        self.notify([course_id], version)
+
+    # -- whole catalogues (demo data, JSON) ---------------------------------------------
+    def load_catalogue(self, data: dict, *, status: str = "published", source: str = "demo",
+                       actor: str = "system") -> LoadReport:
+        """Upsert organisations, venues and courses by their keys, all in one transaction.
+
+        Every course is validated first; if any is wrong nothing is written and
+        `domain.ValidationErrors` says which (keyed by the course's key).
+        """
+        organisations = {o["key"]: o for o in data.get("organisations", [])}
+        venue_keys = {v["key"] for v in data.get("venues", [])}
+        listings, problems = {}, {}
+        for raw in data.get("courses", []):
+            org = organisations.get(raw.get("organisation"))
+            row = dict(raw, organisation=org["name"] if org else "")
+            try:
+                listings[raw["key"]] = domain.validate_listing(row, known_venues=venue_keys)
+            except domain.ValidationErrors as exc:
+                for name, messages in exc.errors.items():
+                    problems[f"{raw.get('key')}: {name}"] = messages
+        if problems:
+            raise domain.ValidationErrors(problems)
+
+        report = LoadReport()
+        with self.sessions.begin() as db:
+            orgs = {key: self.upsert_organisation(db, org) for key, org in organisations.items()}
+            report.organisations = len(orgs)
+            venues = {v["key"]: self.upsert_venue(db, v, orgs.get(v.get("organisation"))) for v in data.get("venues", [])}
+            report.venues = len(venues)
+            for raw in data.get("courses", []):
+                course, outcome = self.save_course(
+                    db, raw["key"], listings[raw["key"]], orgs[raw["organisation"]], venues,
+                    status=status, translations=raw.get("translations") or {}, source=source, actor=actor)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                if outcome != "unchanged":
+                    report.course_ids.append(course.id)
+            version = bump_version(db) if report.course_ids else None
+        if version is not None:
+            self.notify(report.course_ids, version)
+        return report

@@ -1,0 +1,224 @@
+"""Running a search: words to a Whoosh query, filters to a filter query, ranking and paging.
+
+Words are never parsed as query syntax: they are split into terms and each term must match
+(stemmed in title, organisation, venue or description; fuzzily for typos; in any language a
+listing is given in). ESOL, EAL, English and speaking are one idea. Filters never change
+scores, they only narrow the set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+
+from finder import domain
+from finder.search.params import SearchQuery
+
+_WORDS = StandardAnalyzer()  # lowercases, drops English stop words such as "and", "for"
+_ANY_WORD = StandardAnalyzer(stoplist=None, minsize=1)
+_STEM = StemmingAnalyzer(stoplist=None)
+
+FIELD_BOOSTS = (("title", 3.0), ("organisation", 2.0), ("venue", 1.5), ("description", 1.0))
+MAX_TERMS = 12
+
+
+@dataclass
+class Place:
+    latitude: float
+    longitude: float
+    radius_miles: float
+
+
+@dataclass
+class Hit:
+    course_id: int
+    distance_miles: float | None = None
+    next_in_minutes: int | None = None
+
+
+@dataclass
+class SearchOutcome:
+    total: int
+    hits: list[Hit]
+    page: int
+    per_page: int
+    # For an empty result: filter name -> how many results there would be without it.
+    relaxations: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def words_of(text: str) -> list[str]:
+    words = [t.text for t in _WORDS(text)]
+    if not words:  # only stop words ("and", "the"): keep them rather than ignore the search
+        words = [t.text for t in _ANY_WORD(text) if len(t.text) > 1]
+    return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
+def _fuzz(word: str) -> int:
+    if len(word) < 4 or not word.isascii():
+        return 0
+    return 1 if len(word) < 7 else 2
+
+
+def _is_english(word: str) -> bool:
+    """ESOL, EAL, English, speaking… and near misses of the longer ones ("englsh")."""
+    if word in domain.ENGLISH_SYNONYMS:
+        return True
+    return len(word) >= 5 and bool(difflib.get_close_matches(word, domain.ENGLISH_SYNONYMS, n=1, cutoff=0.8))
+
+
+def _word_query(word: str) -> Q.Query:
+    variants = domain.ENGLISH_SYNONYMS if _is_english(word) else (word,)
+    parts: list[Q.Query] = []
+    for variant in variants:
+        stems = [t.text for t in _STEM(variant)] or [variant]
+        for name, boost in FIELD_BOOSTS:
+            parts += [Q.Term(name, stem, boost=boost) for stem in stems]
+        parts.append(Q.Term("translated", variant, boost=1.5))
+        distance = _fuzz(variant)
+        if distance:
+            parts.append(Q.FuzzyTerm("plain", variant, boost=0.6, maxdist=distance, prefixlength=1))
+            parts.append(Q.FuzzyTerm("translated", variant, boost=0.5, maxdist=distance, prefixlength=1))
+        else:
+            parts.append(Q.Term("plain", variant, boost=0.6))
+    return Q.Or(parts)
+
+
+def words_query(text: str) -> Q.Query | None:
+    words = words_of(text)
+    if not words:
+        return None
+    return Q.And([_word_query(w) for w in words])
+
+
+def _any(field_name: str, values) -> Q.Query:
+    terms = [Q.Term(field_name, v) for v in values]
+    return terms[0] if len(terms) == 1 else Q.Or(terms)
+
+
+def filter_parts(query: SearchQuery, place: Place | None, visible_since: int | None) -> dict[str, Q.Query]:
+    """One Whoosh query per active filter, keyed by the filter's name in the URL."""
+    parts: dict[str, Q.Query] = {}
+    if query.creche:
+        parts["creche"] = Q.Term("creche", "on-site")
+    if query.levels:
+        parts["level"] = _any("levels", query.levels)
+    if query.kind:
+        parts["kind"] = Q.Term("kind", query.kind)
+    if query.days and query.times:
+        # Both: a session on that day at that time, not one on Monday and another in the evening.
+        parts["day"] = _any("slots", [f"{d}-{t}" for d in query.days for t in query.times])
+    elif query.days:
+        parts["day"] = _any("days", query.days)
+    elif query.times:
+        parts["time"] = _any("times", query.times)
+    if query.free:
+        parts["free"] = Q.Term("free", "1")
+    if query.women:
+        parts["women"] = Q.Term("women", "1")
+    if query.mode:
+        parts["mode"] = Q.Term("modes", query.mode)
+    if query.speaks:
+        parts["speaks"] = _any("speaks", query.speaks)
+    if place is not None:
+        from finder.geo import bounding_box
+
+        min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, place.radius_miles)
+        parts["place"] = Q.And([Q.NumericRange("lat", min_lat, max_lat), Q.NumericRange("lon", min_lon, max_lon)])
+    if visible_since is not None:
+        parts["_fresh"] = Q.NumericRange("checked", visible_since, None)
+    return parts
+
+
+def _combine(parts: dict[str, Q.Query], skip: str | None = None) -> Q.Query | None:
+    chosen = [p for name, p in parts.items() if name != skip]
+    if not chosen:
+        return None
+    return chosen[0] if len(chosen) == 1 else Q.And(chosen)
+
+
+def _week_minute(now: dt.datetime) -> int:
+    return now.weekday() * 1440 + now.hour * 60 + now.minute
+
+
+def next_in_minutes(week_minutes: list[int], now_minute: int) -> int | None:
+    if not week_minutes:
+        return None
+    return min((m - now_minute) % 10080 for m in week_minutes)
+
+
+def _nearest(points, place: Place) -> float | None:
+    from finder.geo import distance_miles
+
+    distances = [distance_miles((place.latitude, place.longitude), (lat, lon)) for lat, lon in points]
+    return min(distances) if distances else None
+
+
+def run(searcher, query: SearchQuery, place: Place | None = None, now: dt.datetime | None = None,
+        visible_since: int | None = None, explain_empty: bool = True) -> SearchOutcome:
+    """Run `query` on an open Whoosh searcher and return one page of hits."""
+    words = words_query(query.q)
+    parts = filter_parts(query, place, visible_since)
+    outcome = _run(searcher, words, parts, query, place, now)
+    if outcome.total == 0 and explain_empty:
+        for name in list(parts):
+            if name.startswith("_"):
+                continue
+            relaxed = _run(searcher, words, {k: v for k, v in parts.items() if k != name}, query.without(name),
+                           place if name != "place" else None, now, count_only=True)
+            outcome.relaxations[name] = relaxed.total
+        if words is not None:
+            outcome.relaxations["q"] = _run(searcher, None, parts, query, place, now, count_only=True).total
+    return outcome
+
+
+def _run(searcher, words, parts, query: SearchQuery, place, now, count_only: bool = False) -> SearchOutcome:
+    base = words if words is not None else Q.Every()
+    flt = _combine(parts)
+    sort = query.effective_sort
+    start = (query.page - 1) * query.per_page
+    needs_all = place is not None or sort in ("next", "distance")
+
+    if not needs_all:
+        if words is None:
+            results = searcher.search(base, filter=flt, limit=None if count_only else start + query.per_page,
+                                      sortedby="title_sort", scored=False)
+        else:
+            results = searcher.search(base, filter=flt, limit=1 if count_only else start + query.per_page)
+        total = len(results)
+        if count_only:
+            return SearchOutcome(total, [], query.page, query.per_page)
+        hits = [Hit(int(hit["id"])) for hit in results[start:start + query.per_page]]
+        return SearchOutcome(total, hits, query.page, query.per_page)
+
+    # Distance or next-session order, or an exact radius: look at every match once.
+    results = searcher.search(base, filter=flt, limit=None, scored=words is not None)
+    now_minute = _week_minute(now or dt.datetime.now())
+    ranked = []
+    for position, hit in enumerate(results):
+        stored = hit.fields()
+        distance = None
+        if place is not None:
+            distance = _nearest(stored.get("points") or [], place)
+            if distance is None or distance > place.radius_miles:
+                continue
+        upcoming = next_in_minutes(stored.get("week_minutes") or [], now_minute)
+        ranked.append((position, distance, upcoming, int(stored["id"])))
+    if sort == "distance" and place is not None:
+        ranked.sort(key=lambda r: (r[1], r[0]))
+    elif sort == "next":
+        ranked.sort(key=lambda r: (r[2] if r[2] is not None else 10**9, r[0]))
+    total = len(ranked)
+    if count_only:
+        return SearchOutcome(total, [], query.page, query.per_page)
+    page = ranked[start:start + query.per_page]
+    hits = [Hit(course_id, distance, upcoming) for _, distance, upcoming, course_id in page]
+    return SearchOutcome(total, hits, query.page, query.per_page)

@@ -1,0 +1,100 @@
+"""Configuration from ESOL_FINDER_* environment variables, with embedded defaults.
+
+Read once at start-up into a `Settings` object that is passed to whatever needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PREFIX = "ESOL_FINDER_"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(PREFIX + name, default)
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if not raw:
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    default_locale: str = "en"
+    demo_banner: bool = True
+    base_url: str = "http://127.0.0.1:8000"
+    secure_cookies: bool = False
+    stale_after_days: int = 183
+    hide_after_days: int = 365
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = '© OpenStreetMap contributors'
+    geocoder: str = ""
+    geocoder_domain: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "ESOL Finder <no-reply@esol-finder.invalid>"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def postcodes_path(self) -> Path:
+        return self.data_dir / "postcodes.sqlite"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def _secret(data_dir: Path) -> str:
+    """A stable secret for the embedded default: made once and kept in the data dir."""
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(**overrides) -> Settings:
+    data_dir = Path(overrides.pop("data_dir", None) or _env("DATA_DIR", "var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = overrides.pop("database_url", None) or _env("DATABASE_URL") or f"sqlite:///{data_dir / 'esol-finder.sqlite3'}"
+    values = dict(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=_env("SECRET_KEY") or _secret(data_dir),
+        default_locale=_env("DEFAULT_LOCALE", "en"),
+        demo_banner=_flag("DEMO_BANNER", True),
+        base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        secure_cookies=_flag("SECURE_COOKIES", False),
+        stale_after_days=int(_env("STALE_AFTER_DAYS", "183")),
+        hide_after_days=int(_env("HIDE_AFTER_DAYS", "365")),
+        tile_url=_env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        tile_attribution=_env("TILE_ATTRIBUTION", "© OpenStreetMap contributors"),
+        geocoder=_env("GEOCODER"),
+        geocoder_domain=_env("GEOCODER_DOMAIN"),
+        smtp_host=_env("SMTP_HOST"),
+        smtp_port=int(_env("SMTP_PORT", "25")),
+        smtp_user=_env("SMTP_USER"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        smtp_starttls=_flag("SMTP_STARTTLS", False),
+        mail_from=_env("MAIL_FROM", "ESOL Finder <no-reply@esol-finder.invalid>"),
+    )
+    values.update(overrides)
+    return Settings(**values)

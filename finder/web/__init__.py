@@ -1,0 +1,1 @@
+"""The web layer: the Starlette app, middleware, routes by audience and templating glue."""

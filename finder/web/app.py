@@ -1,0 +1,76 @@
+"""The Starlette application factory."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from finder.settings import Settings, load_settings
+from finder.web import api, public
+from finder.web.middleware import LocaleMiddleware
+from finder.web.rendering import render
+from finder.web.services import Services, build_services
+from finder.web.templating import STATIC_DIR, make_templates
+
+log = logging.getLogger(__name__)
+
+
+class CachedStatic(StaticFiles):
+    """Static files are fingerprinted (?v=hash), so browsers may keep them for a year."""
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+async def not_found(request: Request, exc: HTTPException):
+    if exc.status_code == 404:
+        return render(request, "errors/404.html", {}, status_code=404)
+    return render(request, "errors/error.html", {"status": exc.status_code, "detail": exc.detail},
+                  status_code=exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception):
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return render(request, "errors/500.html", {}, status_code=500)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None, prepare: bool = True) -> Starlette:
+    settings = settings or (services.settings if services else load_settings())
+    services = services or build_services(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        services.search.store.close()
+        services.engine.dispose()
+
+    if prepare:
+        services.prepare()
+
+    routes = [
+        *public.routes,
+        *api.routes,
+        Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(LocaleMiddleware, default_locale=settings.default_locale),
+        ],
+        exception_handlers={HTTPException: not_found, 500: server_error},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.templates = make_templates()
+    return app
