@@ -55,9 +55,13 @@ class use_locale:
         reset_locale(self.token)
 
 
+# CLDR data used for formatting: English is British English here (18:30, 1 October 2026).
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
 @lru_cache(maxsize=None)
 def babel_locale(code: str) -> Locale:
-    return Locale.parse(code)
+    return Locale.parse(FORMAT_LOCALES.get(code, code))
 
 
 def text_direction(code: str | None = None) -> str:
@@ -85,6 +89,19 @@ def ngettext(singular: str, plural: str, n: int, **params) -> str:
 def pgettext(context: str, message: str, **params) -> str:
     text = translations(get_locale()).pgettext(context, message)
     return text % params if params else text
+
+
+def raw_gettext(message: str) -> str:
+    """Translation without formatting: Jinja's new-style gettext formats by itself."""
+    return translations(get_locale()).gettext(message)
+
+
+def raw_ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(get_locale()).ngettext(singular, plural, n)
+
+
+def raw_pgettext(context: str, message: str) -> str:
+    return translations(get_locale()).pgettext(context, message)
 
 
 def lazy_gettext(message: str, **params) -> LazyProxy:

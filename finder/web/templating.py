@@ -81,7 +81,7 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     # Installed once; the functions read the locale from a context variable per request.
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
+    env.install_gettext_callables(i18n.raw_gettext, i18n.raw_ngettext, newstyle=True, pgettext=i18n.raw_pgettext)
     env.globals.update(
         domain=domain, static_url=static_url, term_label=term_label, sessions_text=sessions_text,
         localised=localised, query_url=query_url, miles=miles, format_date=i18n.format_date,
