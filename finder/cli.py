@@ -84,5 +84,11 @@ def reindex() -> None:
     click.echo(f"Indexed {count} published courses.")
 
 
+# Commands that live with the room they belong to.
+from finder.devtasks import check  # noqa: E402
+
+main.add_command(check)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
