@@ -41,5 +41,5 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration."""
-    command.upgrade(alembic_config(engine), "head")
+    """Bring the schema up to the newest migration (every branch head)."""
+    command.upgrade(alembic_config(engine), "heads")
