@@ -133,9 +133,30 @@ def test_search_json_reports_problems(client):
     assert body["total"] == 7
 
 
-def test_works_without_javascript(client):
-    for path in ("/", "/search?q=club"):
-        assert "<script" not in client.get(path).text
+def test_scripts_only_enhance(client):
+    """Pages carry no inline script; the only scripts are deferred files, and the search is a plain GET form."""
+    for path in ("/", "/search?q=club", "/map?creche=1"):
+        page = client.get(path).text
+        assert re.findall(r"<script(?![^>]*\bsrc=)", page) == []
+        assert all("defer" in tag for tag in re.findall(r"<script[^>]*>", page))
+        assert '<form class="search" method="get" action="/search"' in page or path.startswith("/map")
+
+
+def test_map_view_lists_the_same_results_and_loads_leaflet_from_our_own_files(client):
+    page = client.get("/map?creche=1")
+    assert page.status_code == 200
+    assert "English for Mums" in page.text
+    assert 'src="/static/vendor/leaflet/leaflet.js?v=' in page.text
+    assert 'data-results="/search.json?creche=1&amp;per_page=100"' in page.text
+    assert "tile.openstreetmap.org" in page.text
+    assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200
+    # The list pages do not load the map library.
+    assert "leaflet" not in client.get("/search?creche=1").text
+
+
+def test_search_json_gives_venue_coordinates_for_the_map(client):
+    result = client.get("/search.json?creche=1").json()["results"][0]
+    assert result["venues"] == [{"name": "Dingle Children's Centre", "area": "L8", "latitude": 53.3895, "longitude": -2.9689}]
 
 
 def test_pages_are_compressed(client):

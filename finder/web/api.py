@@ -29,6 +29,8 @@ def course_json(request: Request, course, hit=None) -> dict:
         "days": days,
         "sessions": [{"day": s.weekday, "start": s.start_time.strftime("%H:%M"), "end": s.end_time.strftime("%H:%M"),
                       "frequency": s.frequency, "area": s.venue.area if s.venue else None} for s in course.sessions],
+        "venues": [{"name": v.name, "area": v.area, "latitude": v.latitude, "longitude": v.longitude}
+                   for v in course.venues],
         "languages": list(course.languages or []),
         "enrolment": course.enrolment,
         "last_checked": course.last_checked.isoformat() if course.last_checked else None,

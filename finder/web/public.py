@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -27,6 +28,14 @@ async def search(request: Request):
     page = perform(_services(request), request.query_params)
     status = 200
     return render(request, "public/search.html", {"page": page}, status_code=status)
+
+
+async def results_map(request: Request):
+    """The results on a map (Leaflet, served from our own static files); the list stays below it."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("per_page", "page")]
+    page = perform(_services(request), QueryParams(params + [("per_page", "100")]))
+    centre = (round(page.place.latitude, 4), round(page.place.longitude, 4)) if page.place else None
+    return render(request, "public/map.html", {"page": page, "map_centre": centre})
 
 
 async def course(request: Request):
@@ -72,6 +81,7 @@ async def choose_language(request: Request):
 routes = [
     Route("/", home, name="home"),
     Route("/search", search, name="search"),
+    Route("/map", results_map, name="map"),
     Route("/courses/{course_id:int}", course, name="course"),
     Route("/organisations/{organisation_id:int}", organisation, name="organisation"),
     Route("/about", about, name="about"),

@@ -17,6 +17,7 @@ class SearchPage:
     outcome: engine.SearchOutcome
     items: list = field(default_factory=list)  # [(Course, Hit)]
     place_label: str = ""
+    place: engine.Place | None = None
 
 
 def resolve_place(services, query: SearchQuery, problems: list[ParamProblem]) -> tuple[SearchQuery, engine.Place | None, str]:
@@ -42,4 +43,4 @@ def perform(services, params, explain_empty: bool = True) -> SearchPage:
     outcome = services.search.search(query, place, explain_empty=explain_empty)
     with services.sessions() as db:
         items = services.search.load(db, outcome.hits)
-    return SearchPage(query, problems, outcome, items, label)
+    return SearchPage(query, problems, outcome, items, label, place)
