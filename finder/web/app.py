@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from finder.settings import Settings, load_settings
 from finder.web import api, public
 from finder.web.middleware import LocaleMiddleware
+from finder.web.security import SecurityHeadersMiddleware
 from finder.web.rendering import render
 from finder.web.services import Services, build_services
 from finder.web.templating import STATIC_DIR, make_templates
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url, base_url=settings.base_url),
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(LocaleMiddleware, default_locale=settings.default_locale),
         ],
