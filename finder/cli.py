@@ -88,6 +88,9 @@ def reindex() -> None:
 from finder.devtasks import check  # noqa: E402
 
 main.add_command(check)
+from finder.backup import backup_command, restore_command  # noqa: E402
+
+main.add_command(backup_command); main.add_command(restore_command)  # noqa: E702
 
 
 if __name__ == "__main__":  # pragma: no cover
