@@ -172,8 +172,8 @@ class Catalogue:
             self._apply_translations(course, translations)
         if status is not None and status != course.status:
             course.status = status
-            if status == "published" and course.published_at is None:
-                course.published_at = utcnow()
+        if course.status == "published" and course.published_at is None:  # also a course created as published
+            course.published_at = utcnow()
         if course.last_checked is None:
             course.last_checked = dt.date.today()
         db.flush()

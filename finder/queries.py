@@ -44,3 +44,10 @@ def count_published(db: Session) -> int:
 
 def count_organisations(db: Session) -> int:
     return db.scalar(select(func.count(func.distinct(Course.organisation_id))).where(Course.status == "published")) or 0
+
+
+def recently_published(db: Session, limit: int = 50) -> list[Course]:
+    """Published courses, newest publication first (the Atom feed)."""
+    return list(db.scalars(select(Course).where(Course.status == "published", Course.published_at.is_not(None))
+                           .options(*_course_loading()).order_by(Course.published_at.desc(), Course.id.desc())
+                           .limit(limit)))

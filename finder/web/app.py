@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from finder.settings import Settings, load_settings
 from finder.web import api, public
+from finder.web import calendar, embed, feed, share, signpost  # issue 7: sharing, sheets, embeds, feed
 from finder.web.middleware import LocaleMiddleware
 from finder.web.security import SecurityHeadersMiddleware
 from finder.web.rendering import render
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     routes = [
         *public.routes,
         *api.routes,
+        *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
         Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),
     ]
     app = Starlette(
@@ -75,4 +77,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services
     app.state.templates = make_templates()
+    app.state.templates.env.globals.update(share.template_globals)
     return app
