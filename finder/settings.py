@@ -45,6 +45,8 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "ESOL Finder <no-reply@esol-finder.invalid>"
+    rate_limit_logins: int = 20
+    rate_limit_forms: int = 10
     extra: dict = field(default_factory=dict)
 
     @property
@@ -82,7 +84,7 @@ def load_settings(**overrides) -> Settings:
         default_locale=_env("DEFAULT_LOCALE", "en"),
         demo_banner=_flag("DEMO_BANNER", True),
         base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
-        secure_cookies=_flag("SECURE_COOKIES", False),
+        secure_cookies=_flag("SECURE_COOKIES", _env("BASE_URL").lower().startswith("https://")),
         stale_after_days=int(_env("STALE_AFTER_DAYS", "183")),
         hide_after_days=int(_env("HIDE_AFTER_DAYS", "365")),
         tile_url=_env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
@@ -95,6 +97,8 @@ def load_settings(**overrides) -> Settings:
         smtp_password=_env("SMTP_PASSWORD"),
         smtp_starttls=_flag("SMTP_STARTTLS", False),
         mail_from=_env("MAIL_FROM", "ESOL Finder <no-reply@esol-finder.invalid>"),
+        rate_limit_logins=int(_env("RATE_LIMIT_LOGINS", "20")),
+        rate_limit_forms=int(_env("RATE_LIMIT_FORMS", "10")),
     )
     values.update(overrides)
     return Settings(**values)

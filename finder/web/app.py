@@ -9,12 +9,14 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from finder.settings import Settings, load_settings
 from finder.web import api, public
+from finder.web import backoffice
 from finder.web import calendar, embed, feed, share, signpost  # issue 7: sharing, sheets, embeds, feed
 from finder.web.middleware import LocaleMiddleware
 from finder.web.security import SecurityHeadersMiddleware
@@ -37,6 +39,8 @@ class CachedStatic(StaticFiles):
 async def not_found(request: Request, exc: HTTPException):
     if exc.status_code == 404:
         return render(request, "errors/404.html", {}, status_code=404)
+    if exc.status_code == 403:
+        return render(request, "errors/403.html", {"detail": exc.detail}, status_code=403)
     return render(request, "errors/error.html", {"status": exc.status_code, "detail": exc.detail},
                   status_code=exc.status_code)
 
@@ -62,6 +66,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     routes = [
         *public.routes,
         *api.routes,
+        *backoffice.routes,
         *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
         Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),
     ]
@@ -71,6 +76,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             Middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url, base_url=settings.base_url),
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(LocaleMiddleware, default_locale=settings.default_locale),
+            Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="esol_session", max_age=12 * 3600, same_site="lax", https_only=settings.secure_cookies),
         ],
         exception_handlers={HTTPException: not_found, 500: server_error},
         lifespan=lifespan,

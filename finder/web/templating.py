@@ -14,6 +14,7 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from finder import domain, i18n
+from finder.web.csrf import csrf_field
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -87,6 +88,7 @@ def make_templates() -> Jinja2Templates:
         localised=localised, query_url=query_url, miles=miles, format_date=i18n.format_date,
         format_time=i18n.format_time, weekday_name=i18n.weekday_name, language_name=i18n.language_name,
         autonym=i18n.autonym, shipped_locales=i18n.SHIPPED_LOCALES, today=dt.date.today,
+        csrf_field=csrf_field,
     )
     env.filters["nl2br"] = nl2br
     return Jinja2Templates(env=env)

@@ -1,0 +1,161 @@
+"""Read-side questions for the back office: the moderation queue, listings that need checking,
+a listing's history, likely duplicates, and what a change would change (a diff)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from finder.models import AuditEntry, Course, CourseSession, Organisation, Submission
+
+OPEN_STATUSES = ("pending",)
+
+
+def pending_submissions(db: Session, organisation_id: int | None = None) -> list[Submission]:
+    query = (select(Submission).where(Submission.status.in_(OPEN_STATUSES))
+             .options(selectinload(Submission.course), selectinload(Submission.organisation))
+             .order_by(Submission.created_at, Submission.id))
+    if organisation_id is not None:
+        query = query.where(Submission.organisation_id == organisation_id)
+    return list(db.scalars(query))
+
+
+def recent_decisions(db: Session, limit: int = 20, organisation_id: int | None = None) -> list[Submission]:
+    query = (select(Submission).where(Submission.status.not_in(OPEN_STATUSES))
+             .options(selectinload(Submission.course), selectinload(Submission.organisation))
+             .order_by(Submission.decided_at.desc(), Submission.id.desc()).limit(limit))
+    if organisation_id is not None:
+        query = query.where(Submission.organisation_id == organisation_id)
+    return list(db.scalars(query))
+
+
+def submission(db: Session, submission_id: int) -> Submission | None:
+    return db.scalar(select(Submission).where(Submission.id == submission_id)
+                     .options(selectinload(Submission.course).selectinload(Course.sessions),
+                              selectinload(Submission.organisation)))
+
+
+def stale_before(stale_after_days: int, today: dt.date | None = None) -> dt.date:
+    return (today or dt.date.today()) - dt.timedelta(days=stale_after_days)
+
+
+def is_stale(course: Course, stale_after_days: int, today: dt.date | None = None) -> bool:
+    return course.last_checked is None or course.last_checked < stale_before(stale_after_days, today)
+
+
+def courses(db: Session, *, organisation_id: int | None = None, status: str | None = None,
+            stale_after_days: int | None = None, words: str = "") -> list[Course]:
+    """Listings for the back office, newest change first. `stale_after_days` keeps only those
+    not checked for that long (published ones: what the public sees)."""
+    query = (select(Course).options(selectinload(Course.organisation), selectinload(Course.sessions)
+                                    .selectinload(CourseSession.venue))
+             .order_by(Course.updated_at.desc(), Course.id.desc()))
+    if organisation_id is not None:
+        query = query.where(Course.organisation_id == organisation_id)
+    if status:
+        query = query.where(Course.status == status)
+    if stale_after_days is not None:
+        query = query.where(Course.status == "published").where(
+            or_(Course.last_checked.is_(None), Course.last_checked < stale_before(stale_after_days)))
+    if words:
+        like = f"%{words.strip()}%"
+        query = query.where(or_(Course.title.ilike(like), Course.key.ilike(like)))
+    return list(db.scalars(query))
+
+
+def organisations(db: Session) -> list[Organisation]:
+    return list(db.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def history(db: Session, course_id: int) -> list[AuditEntry]:
+    return list(db.scalars(select(AuditEntry).where(AuditEntry.entity == "course", AuditEntry.entity_id == course_id)
+                           .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+
+
+def audit_entry(db: Session, audit_id: int) -> AuditEntry | None:
+    return db.get(AuditEntry, audit_id)
+
+
+# -- what changed ---------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    field: str
+    before: str
+    after: str
+    lines: list[str] | None = None  # a unified diff for long text
+
+
+LONG_TEXT = 80
+
+
+def _show(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_show(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    return str(value)
+
+
+def changes(before: dict | None, after: dict | None, ignore=("status", "last_checked", "key")) -> list[Change]:
+    """Field by field, what differs between two snapshots (long text as a line diff)."""
+    before, after = before or {}, after or {}
+    found = []
+    for name in list(dict.fromkeys([*before, *after])):
+        if name in ignore:
+            continue
+        old, new = before.get(name), after.get(name)
+        if name == "sessions":
+            old = [_session_text(s) for s in old or []]
+            new = [_session_text(s) for s in new or []]
+        if _show(old) == _show(new):
+            continue
+        old_text, new_text = _show(old) if name != "sessions" else "\n".join(old), \
+            _show(new) if name != "sessions" else "\n".join(new)
+        lines = None
+        if len(old_text) > LONG_TEXT or len(new_text) > LONG_TEXT or "\n" in old_text + new_text:
+            lines = [line for line in difflib.unified_diff(old_text.splitlines(), new_text.splitlines(),
+                                                           lineterm="", n=1)][2:]
+        found.append(Change(name, old_text, new_text, lines))
+    return found
+
+
+def _session_text(session: dict) -> str:
+    parts = [session.get("weekday", ""), f"{session.get('start', '')}-{session.get('end', '')}",
+             session.get("venue") or "online"]
+    if session.get("frequency") and session.get("frequency") != "weekly":
+        parts.append(session["frequency"])
+    if session.get("term_time_only"):
+        parts.append("term time only")
+    return " ".join(str(p) for p in parts)
+
+
+def likely_duplicates(db: Session, organisation_id: int | None, organisation_name: str, sessions: list[dict],
+                      exclude_course_id: int | None = None) -> list[Course]:
+    """Listings of the same organisation meeting at the same venue, day and times."""
+    wanted = {(s["weekday"], s["start"], s["end"], s.get("venue")) for s in sessions}
+    if not wanted:
+        return []
+    query = select(Course).join(Organisation).options(selectinload(Course.sessions).selectinload(CourseSession.venue))
+    if organisation_id is not None:
+        query = query.where(Course.organisation_id == organisation_id)
+    else:
+        query = query.where(Organisation.name.ilike(organisation_name.strip() or "\x00"))
+    query = query.where(Course.status != "archived")
+    found = []
+    for course in db.scalars(query):
+        if course.id == exclude_course_id:
+            continue
+        have = {(s.weekday, s.start_time.strftime("%H:%M"), s.end_time.strftime("%H:%M"), s.venue.key if s.venue else None)
+                for s in course.sessions}
+        if wanted & have:
+            found.append(course)
+    return found

@@ -1,0 +1,5 @@
+"""The back office under /backoffice/: accounts, moderation, listings, history, outbox."""
+
+from finder.web.backoffice import auth_routes, moderation
+
+routes = [*auth_routes.routes, *moderation.routes]
