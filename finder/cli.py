@@ -91,6 +91,10 @@ main.add_command(check)
 from finder.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command); main.add_command(restore_command)  # noqa: E702
+from finder.imports.cli import export_command, import_command  # noqa: E402
+
+main.add_command(import_command)
+main.add_command(export_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

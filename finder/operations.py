@@ -251,3 +251,104 @@ class Catalogue:
         if version is not None:
             self.notify(report.course_ids, version)
         return report
+
+    # -- bulk import (CSV, XLSX) ----------------------------------------------------------
+    def import_rows(self, rows, *, actor: str = "system", default_status: str | None = None, source: str = "import",
+                    dry_run: bool = False) -> "ImportReport":
+        """Write checked spreadsheet rows (`finder.imports.rows.PreparedRow`) in ONE transaction.
+
+        Organisations and venues are upserted by key, courses saved by their external id. A row's
+        status wins, then `default_status`; a new course with neither is "pending". One catalogue
+        version and one index update for the whole file. With `dry_run` the same work is done and
+        rolled back, so the report says exactly what a commit would do and nothing is written.
+        """
+        report = ImportReport()
+        changed_organisations, changed_venues, changed_courses = set(), set(), []
+        with self.sessions() as db:
+            organisations: dict[str, Organisation] = {}
+            venues: dict[str, Venue] = {}
+            for row in rows:
+                row_changed = False
+                org = organisations.get(row.organisation["key"])
+                if org is None:
+                    org, changed = self._audited_upsert(
+                        db, Organisation, row.organisation["key"], _ORGANISATION_FIELDS, actor,
+                        lambda existing: self.upsert_organisation(db, row.organisation))
+                    organisations[org.key] = org
+                    row_changed |= changed
+                    if changed:
+                        changed_organisations.add(org.id)
+                for data in row.venues:
+                    if data["key"] in venues:
+                        continue
+                    venue, changed = self._audited_upsert(
+                        db, Venue, data["key"], _VENUE_FIELDS, actor,
+                        lambda existing: self.upsert_venue(db, _keep_coordinates(data, existing),
+                                                           org if existing is None else None))
+                    venues[venue.key] = venue
+                    row_changed |= changed
+                    if changed:
+                        changed_venues.add(venue.id)
+                for session in row.listing.sessions:
+                    key = session.venue_key
+                    if key and key not in venues:
+                        venues[key] = db.scalar(select(Venue).where(Venue.key == key))
+                status = row.status or default_status
+                if status is None and db.scalar(select(Course.id).where(Course.key == row.key)) is None:
+                    status = "pending"
+                course, outcome = self.save_course(db, row.key, row.listing, org, venues, status=status,
+                                                   translations=row.translations, source=source, actor=actor)
+                if outcome == "unchanged" and row_changed:
+                    outcome = "updated"
+                report.outcomes[row.number] = outcome
+                if outcome != "unchanged":
+                    changed_courses.append(course.id)
+            if changed_organisations:
+                changed_courses += db.scalars(select(Course.id).where(
+                    Course.organisation_id.in_(changed_organisations))).all()
+            if changed_venues:
+                changed_courses += db.scalars(select(CourseSession.course_id).where(
+                    CourseSession.venue_id.in_(changed_venues))).all()
+            report.course_ids = list(dict.fromkeys(changed_courses))
+            if dry_run:
+                db.rollback()
+                return report
+            if report.course_ids or changed_organisations or changed_venues:
+                report.version = bump_version(db)
+            db.commit()
+        if report.version is not None:
+            self.notify(report.course_ids, report.version)
+        return report
+
+    def _audited_upsert(self, db: Session, model, key: str, fields: tuple[str, ...], actor: str, write):
+        """Run an upsert, audit it if it changed anything; returns (record, changed)."""
+        existing = db.scalar(select(model).where(model.key == key))
+        before = {name: getattr(existing, name) for name in fields} if existing is not None else None
+        record = write(existing)
+        after = {name: getattr(record, name) for name in fields}
+        if before == after:
+            return record, False
+        audit(db, actor, "create" if before is None else "update", model.__tablename__.rstrip("s"), record.id,
+              before, after)
+        return record, True
+
+
+def _keep_coordinates(data: dict, venue: Venue | None) -> dict:
+    """An existing venue whose postcode is unchanged keeps its coordinates (they may be more exact)."""
+    if (venue is not None and venue.latitude is not None and venue.longitude is not None
+            and (venue.postcode or "") == (data.get("postcode") or "")):
+        return {**data, "latitude": venue.latitude, "longitude": venue.longitude}
+    return data
+
+
+_ORGANISATION_FIELDS = ("name", "kind", "website", "email", "phone", "description")
+_VENUE_FIELDS = ("name", "address", "postcode", "latitude", "longitude", "step_free", "directions")
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do): each row's outcome by its row number."""
+
+    outcomes: dict[int, str] = field(default_factory=dict)
+    course_ids: list[int] = field(default_factory=list)
+    version: int | None = None

@@ -47,6 +47,8 @@ class Settings:
     mail_from: str = "ESOL Finder <no-reply@esol-finder.invalid>"
     rate_limit_logins: int = 20
     rate_limit_forms: int = 10
+    import_max_bytes: int = 5 * 1024 * 1024
+    import_max_rows: int = 5000
     extra: dict = field(default_factory=dict)
 
     @property
@@ -99,6 +101,8 @@ def load_settings(**overrides) -> Settings:
         mail_from=_env("MAIL_FROM", "ESOL Finder <no-reply@esol-finder.invalid>"),
         rate_limit_logins=int(_env("RATE_LIMIT_LOGINS", "20")),
         rate_limit_forms=int(_env("RATE_LIMIT_FORMS", "10")),
+        import_max_bytes=int(_env("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))),
+        import_max_rows=int(_env("IMPORT_MAX_ROWS", "5000")),
     )
     values.update(overrides)
     return Settings(**values)

@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from finder.settings import Settings, load_settings
 from finder.web import api, public
 from finder.web import backoffice
+from finder.web import backoffice_io  # issue 6: bulk import and export
 from finder.web import calendar, embed, feed, share, signpost  # issue 7: sharing, sheets, embeds, feed
 from finder.web.middleware import LocaleMiddleware
 from finder.web.security import SecurityHeadersMiddleware
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         *public.routes,
         *api.routes,
         *backoffice.routes,
+        *backoffice_io.routes,
         *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
         Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),
     ]

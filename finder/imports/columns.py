@@ -1,0 +1,167 @@
+"""THE column set of a catalogue spreadsheet: one row per course.
+
+Import, export and the downloadable template all use these columns, so a file that was
+exported can be imported again unchanged. Each column says what it means, which values it
+takes and gives an example; the README and the template's "Columns" sheet are made from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from babel.support import LazyProxy
+
+from finder import domain, i18n
+from finder.i18n import lazy_gettext as _l
+
+MAX_SESSIONS = 4
+LIST_SEPARATOR = ";"
+TRANSLATED_LOCALES = tuple(code for code in i18n.SHIPPED_LOCALES if code != "en")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    meaning: object
+    values: object = ""
+    example: str = ""
+    required: bool = False
+
+
+def _choices(vocab: dict) -> str:
+    return ", ".join(vocab)
+
+
+def _in_language(text) -> LazyProxy:
+    """A message naming a language, in the reader's language when it is shown."""
+    return LazyProxy(text, enable_cache=False)
+
+
+_YES_NO = _l("yes or no (blank means no)")
+_DATE = _l("a date as YYYY-MM-DD")
+
+COURSE_COLUMNS = [
+    Column("id", _l("The course's own id. Keep it the same to update the course; a new id adds a new course. "
+                    "Left blank, one is made from the organisation and the title."),
+           _l("letters, numbers and hyphens"), "riverside-entry-1-mornings"),
+    Column("title", _l("The name of the course or class."), "", "ESOL Entry 1 mornings", required=True),
+    Column("description", _l("What happens in the class and who it is for."), "",
+           "A friendly beginners class for adults."),
+    Column("organisation", _l("The name of the organisation that runs the class."), "", "Riverside College",
+           required=True),
+    Column("organisation_id", _l("The organisation's own id. Left blank, an organisation with the same name is "
+                                 "used, or a new one is added."), _l("letters, numbers and hyphens"),
+           "riverside-college"),
+    Column("organisation_kind", _l("What kind of organisation it is."), _choices(domain.ORGANISATION_KINDS),
+           "college"),
+    Column("organisation_website", _l("The organisation's website."), _l("starts with http:// or https://"),
+           "https://riverside.example.org"),
+    Column("organisation_email", _l("The organisation's email address."), "", "esol@riverside.example.org"),
+    Column("organisation_phone", _l("The organisation's phone number."), "", "0151 000 1000"),
+    Column("kind", _l("Formal courses lead to a qualification; informal classes are community classes and "
+                      "conversation clubs."), _choices(domain.KINDS), "formal"),
+    Column("levels", _l("The levels the class teaches."), LazyProxy(
+        lambda: i18n.gettext("one or more of: %(choices)s, separated by ;", choices=_choices(domain.LEVELS)),
+        enable_cache=False), "entry-1; entry-2", required=True),
+    Column("audiences", _l("Who the class is for, if it is only for some people."), LazyProxy(
+        lambda: i18n.gettext("one or more of: %(choices)s, separated by ;", choices=_choices(domain.AUDIENCES)),
+        enable_cache=False), "women; parents"),
+    Column("cost", _l("What the class costs."), _choices(domain.COSTS), "concessions"),
+    Column("fee_note", _l("The fee, and who pays less or nothing."), "", "Free if you are on benefits"),
+    Column("eligibility", _l("Who can join (blank means anyone)."), LazyProxy(
+        lambda: i18n.gettext("one or more of: %(choices)s, separated by ;", choices=_choices(domain.ELIGIBILITY)),
+        enable_cache=False), "asylum-seekers; refugees"),
+    Column("creche", _l("Childcare while you learn."), _choices(domain.CRECHE), "on-site"),
+    Column("creche_ages", _l("The ages of children the crèche takes."), "", "1 to 4 years"),
+    Column("creche_booking", _l("Whether a crèche place must be booked."), _YES_NO, "yes"),
+    Column("mode", _l("Whether the class meets in person, online or both."), _choices(domain.MODES), "in-person"),
+    Column("languages", _l("Languages the staff or volunteers speak, besides English."),
+           _l("language codes such as ar, fa, uk, separated by ;"), "ar; fa"),
+    Column("join_method", _l("How to join."), _choices(domain.JOIN_METHODS), "assessment"),
+    Column("enrolment", _l("Whether people can join now."), _choices(domain.ENROLMENT), "open"),
+    Column("next_start", _l("The date the next course starts (needed when enrolment is next-start)."), _DATE,
+           "2026-09-14"),
+    Column("contact_name", _l("Who to ask about the class."), "", "Amina Yusuf"),
+    Column("contact_phone", _l("A phone number for the class."), "", "0151 000 1001"),
+    Column("contact_email", _l("An email address for the class."), "", "amina@riverside.example.org"),
+    Column("website", _l("A web page about the class."), _l("starts with http:// or https://"),
+           "https://riverside.example.org/esol"),
+    Column("last_checked", _l("When someone last checked the details are right (blank keeps the date we have)."),
+           _DATE, "2026-10-01"),
+    Column("status", _l("Whether the listing is live. Blank: new courses get the status chosen for the import; "
+                        "existing courses keep theirs."), _choices(domain.STATUSES), "published"),
+    Column("venue_id", _l("The venue's own id. Left blank, a venue with the same name and postcode is used, "
+                          "or a new one is added."), _l("letters, numbers and hyphens"), "riverside-clarence-street"),
+    Column("venue_name", _l("Where the class meets (blank only for online classes)."), "",
+           "Riverside College, Clarence Street"),
+    Column("venue_address", _l("The venue's street address."), "", "1 Clarence Street, Liverpool"),
+    Column("venue_postcode", _l("The venue's full postcode."), _l("a UK postcode"), "L3 5TR"),
+    Column("venue_step_free", _l("Whether there is step-free access (blank keeps what we have)."), _YES_NO, "yes"),
+    Column("venue_directions", _l("Help with finding the room or getting there."), "", "Use the side entrance."),
+]
+
+
+def session_columns(n: int) -> list[Column]:
+    example = {1: ("mon", "09:30", "12:00"), 2: ("wed", "09:30", "12:00")}.get(n, ("", "", ""))
+    return [
+        Column(f"session_{n}_day", _l("Session %(n)s: the day of the week.", n=n), _choices(domain.WEEKDAYS),
+               example[0], required=n == 1),
+        Column(f"session_{n}_start", _l("Session %(n)s: the start time.", n=n), _l("HH:MM, 24-hour clock"),
+               example[1], required=n == 1),
+        Column(f"session_{n}_end", _l("Session %(n)s: the end time.", n=n), _l("HH:MM, 24-hour clock"), example[2],
+               required=n == 1),
+        Column(f"session_{n}_frequency", _l("Session %(n)s: how often it meets (blank means weekly).", n=n),
+               _choices(domain.FREQUENCIES), "weekly" if n == 1 else ""),
+        Column(f"session_{n}_term_time_only", _l("Session %(n)s: only in school term time.", n=n), _YES_NO,
+               "no" if n == 1 else ""),
+        Column(f"session_{n}_from", _l("Session %(n)s: the first date it runs, if it only runs for a while.", n=n),
+               _DATE, ""),
+        Column(f"session_{n}_until", _l("Session %(n)s: the last date it runs.", n=n), _DATE, ""),
+        Column(f"session_{n}_venue_id", _l("Session %(n)s: the id of another venue, if it does not meet at the "
+                                           "course's venue.", n=n), _l("letters, numbers and hyphens"), ""),
+        Column(f"session_{n}_venue_name", _l("Session %(n)s: the name of that other venue.", n=n), "", ""),
+        Column(f"session_{n}_venue_address", _l("Session %(n)s: the address of that other venue.", n=n), "", ""),
+        Column(f"session_{n}_venue_postcode", _l("Session %(n)s: the postcode of that other venue.", n=n),
+               _l("a UK postcode"), ""),
+    ]
+
+
+SESSION_FIELDS = ("day", "start", "end", "frequency", "term_time_only", "from", "until",
+                  "venue_id", "venue_name", "venue_address", "venue_postcode")
+
+
+def translation_columns(code: str) -> list[Column]:
+    column = code.lower()
+    example = {"ar": ("الإنجليزية للمبتدئين", "صف ودود للمبتدئين")}.get(code, ("", ""))
+    return [
+        Column(f"title_{column}", _in_language(
+            lambda: i18n.gettext("The title in %(language)s.", language=i18n.language_name(code))), "", example[0]),
+        Column(f"description_{column}", _in_language(
+            lambda: i18n.gettext("The description in %(language)s.", language=i18n.language_name(code))),
+            "", example[1]),
+    ]
+
+
+COLUMNS: list[Column] = [
+    *COURSE_COLUMNS,
+    *(column for n in range(1, MAX_SESSIONS + 1) for column in session_columns(n)),
+    *(column for code in TRANSLATED_LOCALES for column in translation_columns(code)),
+]
+BY_NAME = {column.name: column for column in COLUMNS}
+NAMES = [column.name for column in COLUMNS]
+REQUIRED = [column.name for column in COLUMNS if column.required]
+ALIASES = {"key": "id", "course_id": "id", "organization": "organisation"}
+# The translation columns' locale, by column suffix ("zh_hans" -> "zh_Hans").
+LOCALE_BY_SUFFIX = {code.lower(): code for code in TRANSLATED_LOCALES}
+
+
+def normalise_heading(text: str) -> str:
+    """"Session 1 Day", "session-1-day" and "Levels (separated by ;)" all mean one column."""
+    text = re.sub(r"\(.*?\)", " ", str(text or "")).strip().lower()
+    name = re.sub(r"[^0-9a-z\u00c0-\uffff]+", "_", text).strip("_")
+    return ALIASES.get(name, name)
+
+
+def example_row() -> dict[str, str]:
+    return {column.name: column.example for column in COLUMNS}
