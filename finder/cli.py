@@ -91,6 +91,9 @@ main.add_command(check)
 from finder.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command); main.add_command(restore_command)  # noqa: E702
+from finder.oruk.commands import oruk_export, oruk_import  # noqa: E402
+
+main.add_command(oruk_export); main.add_command(oruk_import)  # noqa: E702
 from finder.imports.cli import export_command, import_command  # noqa: E402
 
 main.add_command(import_command)

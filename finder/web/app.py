@@ -18,7 +18,7 @@ from finder.settings import Settings, load_settings
 from finder.web import api, public
 from finder.web import backoffice
 from finder.web import backoffice_io  # issue 6: bulk import and export
-from finder.web import calendar, embed, feed, share, signpost  # issue 7: sharing, sheets, embeds, feed
+from finder.web import calendar, embed, feed, oruk, share, signpost  # issue 7: sharing, sheets, embeds, feed, ORUK
 from finder.web.middleware import LocaleMiddleware
 from finder.web.security import SecurityHeadersMiddleware
 from finder.web.rendering import render
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         *backoffice.routes,
         *backoffice_io.routes,
         *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
+        Mount("/oruk", app=oruk.make_app(services)),
         Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),
     ]
     app = Starlette(

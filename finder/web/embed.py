@@ -2,8 +2,9 @@
 <iframe>; /embed/builder makes the snippet from a postcode, filters and a language.
 
 Only /embed may be framed by other sites. Its responses carry their own complete
-Content-Security-Policy with `frame-ancestors *`; every other page keeps the site-wide
-policy (`frame-ancestors 'none'`). The security middleware leaves a response's own policy alone.
+Content-Security-Policy with `frame-ancestors *` (and finder/web/security.py lists /embed as
+frameable, and keeps a response's own policy); every other page, the builder included, keeps
+the site-wide `frame-ancestors 'none'`.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ async def embed(request: Request):
     full_url = f"{services.settings.base_url}/search?{urlencode(search_params)}"
     response = render(request, "embed/results.html", {"page": page, "full_url": full_url})
     response.headers["Content-Security-Policy"] = EMBED_POLICY
-    request.state.frame_ancestors = "*"
     return response
 
 
