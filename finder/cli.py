@@ -29,11 +29,23 @@ def main(verbose: bool) -> None:
 
 @main.command()
 def init() -> None:
-    """Create or upgrade the database and build the search index."""
+    """Create or upgrade the database, build the search index and the offline postcode table."""
     services = _services()
     services.prepare()
     click.echo(f"Database ready at {services.settings.database_url}")
     click.echo(f"Search index at {services.settings.index_dir}")
+    ensure_postcodes(services)
+
+
+def ensure_postcodes(services) -> None:
+    """Build the offline postcode table once (about 20 s), so no visitor waits for it."""
+    from finder.postcodes import is_current
+
+    path = services.settings.postcodes_path
+    if not is_current(path):
+        click.echo("Building the offline UK postcode table (once; about 20 seconds)…")
+    services.postcodes  # noqa: B018 - builds the table if missing
+    click.echo(f"Postcodes ready at {path}")
 
 
 def load_demo(services) -> None:
@@ -48,6 +60,7 @@ def demo() -> None:
     """Load the bundled demonstration catalogue (safe to run again: nothing is duplicated)."""
     services = _services()
     services.prepare()
+    ensure_postcodes(services)
     load_demo(services)
 
 
@@ -64,6 +77,7 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
 
     services = _services()
     services.prepare()
+    ensure_postcodes(services)
     if with_demo:
         with services.sessions() as db:
             empty = queries.count_published(db) == 0

@@ -83,6 +83,7 @@ class Catalogue:
         self.sessions = sessions
         self.notify = notify or (lambda ids, version: None)
         self.postcodes = postcodes
+        self.geocoder = None  # an online geocoder (finder.geocoding.AddressGeocoder) when configured
 
     # -- organisations and venues -------------------------------------------------------
     def upsert_organisation(self, db: Session, data: dict) -> Organisation:
@@ -110,13 +111,27 @@ class Catalogue:
         if organisation is not None:
             venue.organisation = organisation
         latitude, longitude = data.get("latitude"), data.get("longitude")
-        if (latitude is None or longitude is None) and venue.postcode and self.postcodes is not None:
-            place = self.postcodes.lookup(venue.postcode)
-            latitude, longitude = place.latitude, place.longitude
+        if latitude is None or longitude is None:
+            place = self._locate(venue)
+            if place is not None:
+                latitude, longitude = place.latitude, place.longitude
         if latitude is not None and longitude is not None:
             venue.latitude, venue.longitude = float(latitude), float(longitude)
         db.flush()
         return venue
+
+    def _locate(self, venue: Venue):
+        """Coordinates for a venue: from its postcode (offline), else from the online geocoder if one is set."""
+        from finder.geo import PostcodeError
+
+        if venue.postcode and self.postcodes is not None:
+            try:
+                return self.postcodes.lookup(venue.postcode)
+            except PostcodeError:
+                pass
+        if self.geocoder is not None and venue.address:
+            return self.geocoder.geocode(", ".join(p for p in (venue.address, venue.postcode) if p))
+        return None
 
     # -- courses --------------------------------------------------------------------------
     def _apply_listing(self, db: Session, course: Course, listing: domain.Listing, venues: dict[str, Venue]) -> None:

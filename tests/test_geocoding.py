@@ -137,3 +137,20 @@ def test_geocode_async(geocoder):
 def test_unknown_provider():
     with pytest.raises(ValueError, match="unknown geocoder"):
         AddressGeocoder(provider="yellow-pages")
+
+
+def test_a_venue_without_a_known_postcode_is_placed_by_the_configured_geocoder(services, geocoder):
+    """Saving a listing whose venue has only an address asks the (configured) online geocoder."""
+    from sqlalchemy import select
+
+    from finder.models import Venue
+    from tests import factories
+
+    services.catalogue.geocoder = geocoder
+    data = factories.catalogue(
+        [factories.course("geo", "Geocoded class", "library", [factories.session("mon", "10:00", "11:00", "princes")])],
+        venues=[{"key": "princes", "name": "Princes Road Hall", "address": "1 Princes Road, Liverpool", "postcode": ""}])
+    services.catalogue.load_catalogue(data)
+    with services.sessions() as db:
+        venue = db.scalar(select(Venue).where(Venue.key == "princes"))
+    assert (venue.latitude, venue.longitude) == (53.396, -2.97)

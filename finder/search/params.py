@@ -15,12 +15,12 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from finder import domain
+from finder.geo import RADIUS_CHOICES
 from finder.i18n import lazy_gettext as _l
 
 MAX_QUERY_LENGTH = 200
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-RADIUS_CHOICES = (1, 2, 5, 10)
 SORTS = ("relevance", "next", "distance")
 TRUE_VALUES = ("1", "true", "yes", "on")
 

@@ -48,6 +48,11 @@ def build_services(settings: Settings) -> Services:
                         catalogue=Catalogue(sessions, notify=search.apply))
     # Venues get coordinates from their postcode when saved: the catalogue asks the directory lazily.
     services.catalogue.postcodes = _LazyPostcodes(services)
+    if settings.geocoder:  # off by default: an address with no known postcode stays unplaced
+        from finder.geocoding import AddressGeocoder
+
+        services.catalogue.geocoder = AddressGeocoder(provider=settings.geocoder,
+                                                      domain=settings.geocoder_domain or None)
     return services
 
 
