@@ -113,6 +113,10 @@ from finder.imports.cli import export_command, import_command  # noqa: E402
 main.add_command(import_command)
 main.add_command(export_command)
 
+from finder.backoffice_cli import create_user_command, remind_command  # noqa: E402
+
+main.add_command(create_user_command); main.add_command(remind_command)  # noqa: E702
+
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

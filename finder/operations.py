@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from finder import domain
 from finder.models import (
     AuditEntry, CatalogueState, Course, CourseSession, CourseTranslation, Organisation, Venue, utcnow,
 )
+from finder.models import CheckToken, Submission
 
 Notify = Callable[[list[int], int], None]
 
@@ -173,7 +175,7 @@ class Catalogue:
 
     def save_course(self, db: Session, key: str, listing: domain.Listing, organisation: Organisation,
                     venues: dict[str, Venue], *, status: str | None = None, translations: dict | None = None,
-                    source: str = "", actor: str = "system") -> tuple[Course, str]:
+                    source: str = "", actor: str = "system", action: str | None = None) -> tuple[Course, str]:
         """Create or update the course with this external key. Returns (course, 'created'|'updated'|'unchanged')."""
         course = db.scalar(select(Course).where(Course.key == key))
         before = course_snapshot(course) if course is not None else None
@@ -195,7 +197,7 @@ class Catalogue:
         after = course_snapshot(course)
         if before == after:
             return course, "unchanged"
-        audit(db, actor, "create" if before is None else "update", "course", course.id, before, after)
+        audit(db, actor, action or ("create" if before is None else "update"), "course", course.id, before, after)
         return course, "created" if before is None else "updated"
 
     def set_status(self, course_id: int, status: str, actor: str = "system") -> Course:
@@ -226,6 +228,173 @@ class Catalogue:
             audit(db, actor, "checked", "course", course.id, before, course_snapshot(course))
             version = bump_version(db)
         self.notify([course_id], version)
+
+    # -- submissions, moderation and history (the back office) ---------------------------
+    def submit(self, kind: str, payload: dict, *, course_id: int | None = None, organisation_id: int | None = None,
+               problem: str = "", submitter_name: str = "", submitter_email: str = "", user_id: int | None = None,
+               actor: str = "public") -> Submission:
+        """Record a proposed listing, change, stop or problem report for a coordinator to decide on."""
+        with self.sessions.begin() as db:
+            if course_id is not None and organisation_id is None:
+                course = db.get(Course, course_id)
+                organisation_id = course.organisation_id if course is not None else None
+            submission = Submission(kind=kind, payload=payload, course_id=course_id, organisation_id=organisation_id,
+                                    problem=problem, submitter_name=submitter_name[:200],
+                                    submitter_email=submitter_email[:200], user_id=user_id, status="pending",
+                                    reason="", decided_by="")
+            db.add(submission)
+            db.flush()
+            audit(db, actor, "submit", "submission", submission.id, None,
+                  {"kind": kind, "course_id": course_id, "problem": problem})
+        return submission
+
+    def _new_course_key(self, db: Session, organisation: Organisation, title: str) -> str:
+        base = slugify(f"{organisation.key}-{title}")
+        key, n = base, 1
+        while db.scalar(select(Course.id).where(Course.key == key)) is not None:
+            n += 1
+            key = f"{base}-{n}"
+        return key
+
+    def _store_prepared(self, db: Session, prepared, *, course: Course | None, organisation_id: int | None,
+                        status: str | None, actor: str, source: str, action: str | None = None) -> tuple[Course, str]:
+        """Save a checked form (`finder.submissions.Prepared`) as a new or existing course."""
+        if course is not None:
+            organisation = course.organisation
+        elif organisation_id is not None:
+            organisation = db.get(Organisation, organisation_id)
+        else:
+            organisation = db.scalar(select(Organisation).where(Organisation.key == prepared.organisation["key"]))
+            if organisation is None:
+                organisation = self.upsert_organisation(db, {k: v for k, v in prepared.organisation.items() if v})
+        venues = {}
+        for key, data in prepared.venues.items():
+            existing = db.scalar(select(Venue).where(Venue.key == key))
+            if existing is None:
+                # The same place already known under another key (e.g. from an import): use it.
+                existing = db.scalar(select(Venue).where(Venue.postcode == data["postcode"],
+                                                         func.lower(Venue.name) == data["name"].lower()))
+                if existing is not None:
+                    venues[key] = existing
+                    continue
+            venues[key] = self.upsert_venue(db, data, organisation if existing is None else None)
+        translations = {t.locale: {"title": "", "description": ""} for t in course.translations} if course else {}
+        translations.update(prepared.translations)
+        key = course.key if course is not None else self._new_course_key(db, organisation, prepared.listing.title)
+        return self.save_course(db, key, prepared.listing, organisation, venues, status=status,
+                                translations=translations, source=source, actor=actor, action=action)
+
+    def save_listing(self, prepared, *, course_id: int | None = None, organisation_id: int | None = None,
+                     status: str | None = None, actor: str = "system", source: str = "backoffice") -> Course:
+        """A direct edit (a coordinator, or a trusted partner's editor): stored at once."""
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id) if course_id is not None else None
+            if course_id is not None and course is None:
+                raise LookupError(course_id)
+            course, outcome = self._store_prepared(db, prepared, course=course, organisation_id=organisation_id,
+                                                   status=status, actor=actor, source=source)
+            version = bump_version(db) if outcome != "unchanged" else None
+        if version is not None:
+            self.notify([course.id], version)
+        return course
+
+    def approve_submission(self, submission_id: int, prepared=None, actor: str = "system") -> Submission:
+        """Approve: a new listing is published, a change applied, a stopped class archived, a report closed."""
+        changed: list[int] = []
+        with self.sessions.begin() as db:
+            submission = db.get(Submission, submission_id)
+            if submission is None:
+                raise LookupError(submission_id)
+            if submission.status != "pending":
+                raise ValueError("already decided")
+            course = db.get(Course, submission.course_id) if submission.course_id else None
+            if submission.kind in ("new", "change"):
+                if submission.kind == "change" and course is None:
+                    raise LookupError(submission.course_id)
+                course, outcome = self._store_prepared(
+                    db, prepared, course=course, organisation_id=submission.organisation_id,
+                    status="published" if submission.kind == "new" else None, actor=actor,
+                    source="partner" if submission.user_id else "public")
+                submission.course_id, submission.organisation_id = course.id, course.organisation_id
+                if outcome != "unchanged":
+                    changed.append(course.id)
+            elif submission.kind == "stop" and course is not None and course.status != "archived":
+                before = course_snapshot(course)
+                course.status = "archived"
+                db.flush()
+                audit(db, actor, "archived", "course", course.id, before, course_snapshot(course))
+                changed.append(course.id)
+            submission.status = "resolved" if submission.kind == "report" else "approved"
+            submission.decided_at, submission.decided_by = utcnow(), actor
+            audit(db, actor, submission.status, "submission", submission.id, {"status": "pending"},
+                  {"status": submission.status, "course_id": submission.course_id})
+            version = bump_version(db) if changed else None
+        if version is not None:
+            self.notify(changed, version)
+        return submission
+
+    def decide_submission(self, submission_id: int, status: str, reason: str, actor: str = "system") -> Submission:
+        """Reject a submission, or ask the sender for changes; `reason` is what they will be told."""
+        if status not in ("rejected", "changes-requested"):
+            raise ValueError(status)
+        with self.sessions.begin() as db:
+            submission = db.get(Submission, submission_id)
+            if submission is None:
+                raise LookupError(submission_id)
+            if submission.status != "pending":
+                raise ValueError("already decided")
+            submission.status, submission.reason = status, reason
+            submission.decided_at, submission.decided_by = utcnow(), actor
+            audit(db, actor, status, "submission", submission.id, {"status": "pending"},
+                  {"status": status, "reason": reason})
+        return submission
+
+    def restore_version(self, course_id: int, audit_id: int, actor: str = "system") -> Course:
+        """Bring back a listing's content (not its status or last-checked date) as an audit entry recorded it."""
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id)
+            entry = db.get(AuditEntry, audit_id)
+            if course is None or entry is None or entry.entity != "course" or entry.entity_id != course_id:
+                raise LookupError(audit_id)
+            snapshot = entry.after or entry.before
+            if not snapshot:
+                raise LookupError(audit_id)
+            data = {k: v for k, v in snapshot.items() if k not in ("last_checked", "status", "translations")}
+            data["organisation"] = course.organisation.name
+            keys = {s["venue"] for s in snapshot.get("sessions", []) if s.get("venue")}
+            venues = {v.key: v for v in db.scalars(select(Venue).where(Venue.key.in_(keys)))} if keys else {}
+            listing = domain.validate_listing(data, known_venues=set(venues))
+            translations = {t.locale: {"title": "", "description": ""} for t in course.translations}
+            translations.update(snapshot.get("translations") or {})
+            course, outcome = self.save_course(db, course.key, listing, course.organisation, venues,
+                                               translations=translations, actor=actor, action="restore")
+            version = bump_version(db) if outcome != "unchanged" else None
+        if version is not None:
+            self.notify([course_id], version)
+        return course
+
+    def set_trusted(self, organisation_id: int, trusted: bool, actor: str = "system") -> Organisation:
+        """A trusted organisation's editors publish their changes without waiting for a coordinator."""
+        with self.sessions.begin() as db:
+            organisation = db.get(Organisation, organisation_id)
+            if organisation is None:
+                raise LookupError(organisation_id)
+            before = {"trusted": organisation.trusted}
+            organisation.trusted = trusted
+            audit(db, actor, "trusted" if trusted else "untrusted", "organisation", organisation.id, before,
+                  {"trusted": trusted})
+        return organisation
+
+    def check_token(self, course_id: int) -> str:
+        """The listing's private check link token, made the first time it is asked for."""
+        with self.sessions.begin() as db:
+            existing = db.scalar(select(CheckToken).where(CheckToken.course_id == course_id))
+            if existing is not None:
+                return existing.token
+            token = secrets.token_urlsafe(24)
+            db.add(CheckToken(course_id=course_id, token=token))
+            audit(db, "system", "check-link", "course", course_id, None, None)
+        return token
 
     # -- whole catalogues (demo data, JSON) ---------------------------------------------
     def load_catalogue(self, data: dict, *, status: str = "published", source: str = "demo",

@@ -7,7 +7,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from finder.models import AuditEntry, Course, CourseSession, Organisation, Submission
@@ -140,21 +140,24 @@ def _session_text(session: dict) -> str:
 
 def likely_duplicates(db: Session, organisation_id: int | None, organisation_name: str, sessions: list[dict],
                       exclude_course_id: int | None = None) -> list[Course]:
-    """Listings of the same organisation meeting at the same venue, day and times."""
-    wanted = {(s["weekday"], s["start"], s["end"], s.get("venue")) for s in sessions}
+    """Listings of the same organisation meeting at the same place (postcode), day and times."""
+    def place(postcode):
+        return (postcode or "").replace(" ", "").upper() or None
+
+    wanted = {(s["weekday"], s["start"], s["end"], place(s.get("postcode"))) for s in sessions}
     if not wanted:
         return []
     query = select(Course).join(Organisation).options(selectinload(Course.sessions).selectinload(CourseSession.venue))
     if organisation_id is not None:
         query = query.where(Course.organisation_id == organisation_id)
     else:
-        query = query.where(Organisation.name.ilike(organisation_name.strip() or "\x00"))
+        query = query.where(func.lower(Organisation.name) == organisation_name.strip().lower())
     query = query.where(Course.status != "archived")
     found = []
     for course in db.scalars(query):
         if course.id == exclude_course_id:
             continue
-        have = {(s.weekday, s.start_time.strftime("%H:%M"), s.end_time.strftime("%H:%M"), s.venue.key if s.venue else None)
+        have = {(s.weekday, s.start_time, s.end_time, place(s.venue.postcode) if s.venue else None)
                 for s in course.sessions}
         if wanted & have:
             found.append(course)

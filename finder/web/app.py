@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from finder.settings import Settings, load_settings
 from finder.web import api, public
-from finder.web import backoffice
+from finder.web import backoffice, partners
 from finder.web import backoffice_io  # issue 6: bulk import and export
 from finder.web import calendar, embed, feed, oruk, share, signpost  # issue 7: sharing, sheets, embeds, feed, ORUK
 from finder.web.middleware import LocaleMiddleware
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         *public.routes,
         *api.routes,
         *backoffice.routes,
+        *partners.routes,
         *backoffice_io.routes,
         *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
         Mount("/oruk", app=oruk.make_app(services)),

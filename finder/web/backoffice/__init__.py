@@ -1,5 +1,5 @@
 """The back office under /backoffice/: accounts, moderation, listings, history, outbox."""
 
-from finder.web.backoffice import auth_routes, moderation
+from finder.web.backoffice import auth_routes, courses, moderation, users
 
-routes = [*auth_routes.routes, *moderation.routes]
+routes = [*auth_routes.routes, *moderation.routes, *courses.routes, *users.routes]

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from finder import review
+from finder import mail, review, submissions
+from finder.domain import ValidationErrors
+from finder.i18n import gettext
+from finder.mail import Mailer
+from finder.models import Course
+from finder.operations import course_snapshot
 from finder.web.auth import current_user, login_required
-from finder.web.backoffice.common import page, services
+from finder.web.backoffice.common import error_texts, page, redirect_with, services
 
 
 @login_required()
@@ -22,6 +29,119 @@ async def dashboard(request: Request):
     return page(request, "backoffice/dashboard.html", {"pending": pending, "decided": decided, "stale": stale})
 
 
+def _proposed_snapshot(prepared) -> dict:
+    """What the listing would look like, in the same shape as the audit log's snapshots."""
+    listing = prepared.listing
+    return {
+        "title": listing.title, "description": listing.description, "kind": listing.kind,
+        "organisation": listing.organisation_name, "levels": listing.levels, "audiences": listing.audiences,
+        "cost": listing.cost, "fee_note": listing.fee_note, "eligibility": listing.eligibility,
+        "creche": listing.creche, "creche_ages": listing.creche_ages, "creche_booking": listing.creche_booking,
+        "mode": listing.mode, "languages": listing.languages, "join_method": listing.join_method,
+        "enrolment": listing.enrolment, "next_start": listing.next_start.isoformat() if listing.next_start else None,
+        "contact_name": listing.contact_name, "contact_phone": listing.contact_phone,
+        "contact_email": listing.contact_email, "website": listing.website,
+        "sessions": [{"weekday": s.weekday, "start": s.start.strftime("%H:%M"), "end": s.end.strftime("%H:%M"),
+                      "venue": s.venue_key, "frequency": s.frequency, "term_time_only": s.term_time_only}
+                     for s in listing.sessions],
+        "translations": prepared.translations,
+    }
+
+
+def _review(request: Request, submission):
+    """The submission's proposal checked again, its diff against the live listing, and likely duplicates."""
+    prepared, problems, changes, duplicates = None, {}, [], []
+    if submission.kind in ("new", "change"):
+        try:
+            prepared = submissions.prepare(submission.payload, services(request).postcodes.lookup)
+        except ValidationErrors as exc:
+            problems = error_texts(exc.errors)
+        if prepared is not None:
+            with services(request).sessions() as db:
+                live = course_snapshot(db.get(Course, submission.course_id)) if submission.course_id else None
+                changes = review.changes(live, _proposed_snapshot(prepared))
+                duplicates = review.likely_duplicates(
+                    db, submission.organisation_id, prepared.listing.organisation_name, prepared.sessions,
+                    exclude_course_id=submission.course_id)
+    return prepared, problems, changes, duplicates
+
+
+def _submission(request: Request):
+    with services(request).sessions() as db:
+        submission = review.submission(db, request.path_params["submission_id"])
+    if submission is None:
+        raise HTTPException(404)
+    return submission
+
+
+@login_required("coordinator")
+async def submission_page(request: Request):
+    return await _show_submission(request)
+
+
+async def _show_submission(request: Request, errors: dict | None = None, status_code: int = 200):
+    submission = _submission(request)
+    prepared, problems, changes, duplicates = await run_in_threadpool(_review, request, submission)
+    return page(request, "backoffice/submission.html", {
+        "submission": submission, "problems": problems, "changes": changes, "duplicates": duplicates,
+        "can_approve": submission.status == "pending" and not problems, "errors": errors or {},
+        "values": {}}, status_code=status_code)
+
+
+def _tell_submitter(request: Request, submission, status: str, reason: str) -> None:
+    """Submitters and partners hear about decisions by email."""
+    if submission.kind == "report" or not submission.submitter_email:
+        return
+    base = services(request).settings.base_url
+    title = submission.payload.get("title", "")
+    if not title and submission.course_id:
+        with services(request).sessions() as db:
+            title = db.get(Course, submission.course_id).title
+    if status == "approved" and submission.course_id:
+        link = f"{base}/courses/{submission.course_id}"
+    elif submission.user_id:
+        link = f"{base}/partners/courses"
+    else:
+        link = f"{base}/add-a-class"
+    subject, body = mail.decision(status, title, reason, link)
+    Mailer(services(request).settings, services(request).sessions).send(submission.submitter_email, subject, body)
+
+
+@login_required("coordinator")
+async def decide(request: Request):
+    from finder.web.csrf import verify_csrf
+
+    form = await verify_csrf(request)
+    submission = _submission(request)
+    if submission.status != "pending":
+        return redirect_with(request, f"/backoffice/submissions/{submission.id}",
+                             gettext("This submission has already been decided."))
+    user = current_user(request)
+    decision = form.get("decision")
+    catalogue = services(request).catalogue
+    if decision == "approve":
+        prepared, problems, _, _ = await run_in_threadpool(_review, request, submission)
+        if problems:
+            return await _show_submission(request, {"decision": [gettext(
+                "This submission has problems, so it cannot be approved. Ask the sender for changes.")]}, 400)
+        submission = catalogue.approve_submission(submission.id, prepared, actor=user.email)
+        await run_in_threadpool(_tell_submitter, request, submission, "approved", "")
+        return redirect_with(request, "/backoffice/", gettext("Approved."))
+    if decision in ("reject", "changes"):
+        reason = str(form.get("reason") or "").strip()
+        if not reason:
+            return await _show_submission(request, {"reason": [gettext(
+                "Say why, in words the sender will understand: we email it to them.")]}, 400)
+        status = "rejected" if decision == "reject" else "changes-requested"
+        submission = catalogue.decide_submission(submission.id, status, reason[:5000], actor=user.email)
+        await run_in_threadpool(_tell_submitter, request, submission, status, reason)
+        return redirect_with(request, "/backoffice/",
+                             gettext("Rejected.") if status == "rejected" else gettext("Changes asked for."))
+    return await _show_submission(request, {"decision": [gettext("Choose a decision.")]}, 400)
+
+
 routes = [
     Route("/backoffice/", dashboard, methods=["GET"]),
+    Route("/backoffice/submissions/{submission_id:int}", submission_page, methods=["GET"]),
+    Route("/backoffice/submissions/{submission_id:int}", decide, methods=["POST"]),
 ]

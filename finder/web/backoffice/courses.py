@@ -1,0 +1,121 @@
+"""Coordinators' listings: find, edit, publish, unpublish, archive; each listing's history and restore."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import Route
+
+from finder import queries, review, submissions
+from finder.domain import ValidationErrors
+from finder.i18n import gettext
+from finder.web.auth import current_user, login_required
+from finder.web.backoffice.common import page, redirect_with, services
+from finder.web.csrf import verify_csrf
+from finder.web.listing_forms import form_context
+
+STATUS_ACTIONS = {"publish": "published", "unpublish": "draft", "archive": "archived"}
+
+
+@login_required("coordinator")
+async def course_list(request: Request):
+    settings = services(request).settings
+    needs_checking = request.query_params.get("needs") == "checking"
+    status = request.query_params.get("status") or None
+    words = request.query_params.get("q", "")[:100]
+    with services(request).sessions() as db:
+        items = review.courses(db, status=status, words=words,
+                               stale_after_days=settings.stale_after_days if needs_checking else None)
+    return page(request, "backoffice/courses.html", {
+        "courses": items, "needs_checking": needs_checking, "status": status, "q": words,
+        "is_stale": lambda c: review.is_stale(c, settings.stale_after_days)})
+
+
+def _course(request: Request):
+    with services(request).sessions() as db:
+        course = queries.course(db, request.path_params["course_id"], public=False)
+    if course is None:
+        raise HTTPException(404)
+    return course
+
+
+def _edit_page(request, course, payload, errors=None, status_code=200):
+    check_link = f"{services(request).settings.base_url}/check/{services(request).catalogue.check_token(course.id)}"
+    return page(request, "backoffice/course_edit.html", {"course": course, "check_link": check_link, **form_context(
+        payload, errors, action=f"/backoffice/courses/{course.id}/edit", honeypot=False, show_submitter=False,
+        organisation_fixed=True, submit_label=gettext("Save changes"))}, status_code=status_code)
+
+
+@login_required("coordinator")
+async def edit_form(request: Request):
+    course = _course(request)
+    return _edit_page(request, course, submissions.from_course(course))
+
+
+@login_required("coordinator")
+async def edit(request: Request):
+    course = _course(request)
+    form = await verify_csrf(request)
+    payload = submissions.parse_form(form)
+    payload["organisation"] = course.organisation.name
+    try:
+        prepared = await run_in_threadpool(submissions.prepare, payload, services(request).postcodes.lookup)
+    except ValidationErrors as exc:
+        return _edit_page(request, course, payload, exc.errors, status_code=400)
+    services(request).catalogue.save_listing(prepared, course_id=course.id, actor=current_user(request).email)
+    return redirect_with(request, f"/backoffice/courses/{course.id}/edit", gettext("Changes saved."))
+
+
+@login_required("coordinator")
+async def change_status(request: Request):
+    course = _course(request)
+    form = await verify_csrf(request)
+    action = form.get("action")
+    catalogue = services(request).catalogue
+    user = current_user(request)
+    if action == "checked":
+        catalogue.mark_checked(course.id, actor=user.email)
+        return redirect_with(request, f"/backoffice/courses/{course.id}/edit", gettext("Marked as checked today."))
+    if action not in STATUS_ACTIONS:
+        raise HTTPException(400)
+    catalogue.set_status(course.id, STATUS_ACTIONS[action], actor=user.email)
+    messages = {"publish": gettext("Published."), "unpublish": gettext("Unpublished: the listing is a draft again."),
+                "archive": gettext("Archived.")}
+    return redirect_with(request, f"/backoffice/courses/{course.id}/edit", messages[action])
+
+
+@login_required("coordinator")
+async def history(request: Request):
+    course = _course(request)
+    with services(request).sessions() as db:
+        entries = review.history(db, course.id)
+    versions = [{"entry": e, "changes": review.changes(e.before, e.after, ignore=("key",)),
+                 "restorable": bool(e.after)} for e in entries]
+    return page(request, "backoffice/history.html", {"course": course, "versions": versions})
+
+
+@login_required("coordinator")
+async def restore(request: Request):
+    course = _course(request)
+    form = await verify_csrf(request)
+    try:
+        audit_id = int(form.get("audit_id") or 0)
+        services(request).catalogue.restore_version(course.id, audit_id, actor=current_user(request).email)
+    except (ValueError, LookupError):
+        raise HTTPException(404)
+    except ValidationErrors:
+        return redirect_with(request, f"/backoffice/courses/{course.id}/history",
+                             gettext("That version cannot be restored: it is no longer a valid listing."))
+    return redirect_with(request, f"/backoffice/courses/{course.id}/history",
+                         gettext("The earlier version has been restored."))
+
+
+routes = [
+    Route("/backoffice/courses", course_list, methods=["GET"]),
+    Route("/backoffice/courses/{course_id:int}/edit", edit_form, methods=["GET"]),
+    Route("/backoffice/courses/{course_id:int}/edit", edit, methods=["POST"]),
+    Route("/backoffice/courses/{course_id:int}/status", change_status, methods=["POST"]),
+    Route("/backoffice/courses/{course_id:int}/history", history, methods=["GET"]),
+    Route("/backoffice/courses/{course_id:int}/restore", restore, methods=["POST"]),
+]
