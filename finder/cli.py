@@ -112,6 +112,9 @@ from finder.imports.cli import export_command, import_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(export_command)
+from finder.i18n_cli import i18n_command  # noqa: E402
+
+main.add_command(i18n_command)
 
 from finder.backoffice_cli import create_user_command, remind_command  # noqa: E402
 

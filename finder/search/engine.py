@@ -17,6 +17,7 @@ from whoosh import query as Q
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 
 from finder import domain
+from finder.search.index import CJK_BIGRAMS
 from finder.search.params import SearchQuery
 
 _WORDS = StandardAnalyzer()  # lowercases, drops English stop words such as "and", "for"
@@ -83,6 +84,9 @@ def _word_query(word: str) -> Q.Query:
         for name, boost in FIELD_BOOSTS:
             parts += [Q.Term(name, stem, boost=boost) for stem in stems]
         parts.append(Q.Term("translated", variant, boost=1.5))
+        pairs = [t.text for t in CJK_BIGRAMS(variant)]
+        if pairs:
+            parts.append(Q.And([Q.Term("translated_cjk", pair) for pair in pairs], boost=1.5))
         distance = _fuzz(variant)
         if distance:
             parts.append(Q.FuzzyTerm("plain", variant, boost=0.6, maxdist=distance, prefixlength=1))

@@ -18,11 +18,16 @@ from pathlib import Path
 from typing import Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import NgramFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError
 
 from finder import domain
+
+# Chinese is written without spaces, so whole words cannot be split out; overlapping pairs of
+# characters ("英语课程" -> 英语 语课 课程) let a two-character query find a longer text.
+CJK_RUNS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+"
+CJK_BIGRAMS = RegexTokenizer(CJK_RUNS) | NgramFilter(minsize=2, maxsize=2)
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
@@ -34,6 +39,8 @@ SCHEMA = Schema(
     plain=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
     # Titles and descriptions in other languages, as partners gave them.
     translated=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=1)),
+    # The same in character pairs for Chinese (and other scripts written without spaces).
+    translated_cjk=TEXT(analyzer=CJK_BIGRAMS),
     levels=KEYWORD(commas=True),
     kind=ID,
     creche=ID,
@@ -83,6 +90,7 @@ def course_document(course) -> dict:
         description=course.description or "",
         plain=" ".join([course.title, course.organisation.name, venue_words, course.description or ""]),
         translated=translated,
+        translated_cjk=translated,
         levels=",".join(course.levels or []),
         kind=course.kind,
         creche=course.creche,
@@ -131,13 +139,16 @@ class IndexStore:
             return None
         try:
             meta = json.loads((self.root / name / "catalogue.json").read_text())
+            if meta.get("schema") != sorted(SCHEMA.names()):
+                return None  # built with another schema: rebuild rather than trust it
             return int(meta["version"])
         except (FileNotFoundError, ValueError, KeyError, json.JSONDecodeError):
             return None
 
     def _stamp(self, directory: Path, version: int) -> None:
         tmp = directory / "catalogue.json.tmp"
-        tmp.write_text(json.dumps({"version": version, "at": dt.datetime.now(dt.timezone.utc).isoformat()}))
+        tmp.write_text(json.dumps({"version": version, "at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                                   "schema": sorted(SCHEMA.names())}))
         os.replace(tmp, directory / "catalogue.json")
 
     # -- building --------------------------------------------------------------------

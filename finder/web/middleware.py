@@ -11,9 +11,11 @@ LANG_COOKIE = "lang"
 
 
 class LocaleMiddleware:
-    """Choose the locale: ?lang= in the URL, then the remembered choice, then Accept-Language.
+    """Choose the locale: ?lang= in the URL, then the remembered choice, then Accept-Language,
+    then the site's default.
 
-    A language given in the URL is remembered in a cookie, so a shared link keeps its language.
+    A language given in the URL wins and is remembered in a cookie, so a shared link opens in
+    its language and the choice sticks for the pages that follow. An unknown ?lang= is ignored.
     """
 
     def __init__(self, app, default_locale: str = "en"):
@@ -38,10 +40,14 @@ class LocaleMiddleware:
         token = i18n.set_locale(locale)
 
         async def send_with_cookie(message):
-            if message["type"] == "http.response.start" and from_url and from_url != from_cookie:
+            if message["type"] == "http.response.start" and not scope.get("path", "").startswith("/static/"):
                 headers = list(message.get("headers", []))
-                headers.append((b"set-cookie", f"{LANG_COOKIE}={from_url}; Path=/; Max-Age=31536000; SameSite=Lax".encode()))
+                if from_url and from_url != from_cookie:
+                    headers.append((b"set-cookie",
+                                    f"{LANG_COOKIE}={from_url}; Path=/; Max-Age=31536000; SameSite=Lax".encode()))
+                # The same URL answers in different languages: shared caches must keep them apart.
                 headers.append((b"vary", b"Accept-Language, Cookie"))
+                headers.append((b"content-language", locale.replace("_", "-").encode()))
                 message = dict(message, headers=headers)
             await send(message)
 

@@ -71,9 +71,9 @@ async def choose_language(request: Request):
     """The language picker (a plain GET form): remember the choice and go back."""
     code = i18n.match_locale(request.query_params.get("lang", "")) or i18n.DEFAULT_LOCALE
     target = request.query_params.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
         target = "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(i18n.url_in_language(target, code), status_code=303)
     response.set_cookie("lang", code, max_age=31536000, samesite="lax", path="/")
     return response
 

@@ -13,8 +13,10 @@ def page_context(request: Request) -> dict:
     locale = i18n.get_locale()
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
 
-    def in_language(code: str) -> str:
-        return request.url.path + "?" + urlencode(params + [("lang", code)])
+    def in_language(code: str | None) -> str:
+        """This page in another language; None: with no language (the x-default alternate)."""
+        chosen = params + ([("lang", code)] if code else [])
+        return request.url.path + ("?" + urlencode(chosen) if chosen else "")
 
     return {
         "request": request,

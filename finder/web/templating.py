@@ -14,6 +14,7 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from finder import domain, i18n
+from finder.web import translating
 from finder.web.csrf import csrf_field
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -64,8 +65,7 @@ def query_url(path: str, params=(), **extra) -> str:
 def miles(value: float | None) -> str:
     if value is None:
         return ""
-    return i18n.ngettext("%(num)s mile", "%(num)s miles", 1 if round(value, 1) == 1 else 2,
-                         num=i18n.format_number(value, 1))
+    return i18n.format_distance(value)
 
 
 def nl2br(text: str) -> Markup:
@@ -82,7 +82,7 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     # Installed once; the functions read the locale from a context variable per request.
-    env.install_gettext_callables(i18n.raw_gettext, i18n.raw_ngettext, newstyle=True, pgettext=i18n.raw_pgettext)
+    translating.install(env)
     env.globals.update(
         domain=domain, static_url=static_url, term_label=term_label, sessions_text=sessions_text,
         localised=localised, query_url=query_url, miles=miles, format_date=i18n.format_date,
