@@ -449,6 +449,15 @@ class Catalogue:
         report = ImportReport()
         changed_organisations, changed_venues, changed_courses = set(), set(), []
         with self.sessions() as db:
+            from sqlalchemy.orm import selectinload
+
+            db.autoflush = False  # every step flushes what it writes; lazy loads need not flush again
+            # Load the courses the file updates in a few queries, not several per row.
+            keys = [row.key for row in rows]
+            existing = [course for start in range(0, len(keys), 500) for course in db.scalars(
+                select(Course).where(Course.key.in_(keys[start:start + 500])).options(
+                    selectinload(Course.organisation), selectinload(Course.translations),
+                    selectinload(Course.sessions).selectinload(CourseSession.venue)))]
             organisations: dict[str, Organisation] = {}
             venues: dict[str, Venue] = {}
             for row in rows:
@@ -494,6 +503,7 @@ class Catalogue:
                 changed_courses += db.scalars(select(CourseSession.course_id).where(
                     CourseSession.venue_id.in_(changed_venues))).all()
             report.course_ids = list(dict.fromkeys(changed_courses))
+            del existing
             if dry_run:
                 db.rollback()
                 return report

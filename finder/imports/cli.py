@@ -32,6 +32,7 @@ def import_command(file: Path, dry_run: bool, as_status: str | None, as_json: bo
     Exits with status 1, changing nothing, when any row is wrong.
     """
     from finder.imports.plan import commit, make_plan
+    from finder.imports.plan import dry_run as simulate
 
     services = _services()
     content = file.read_bytes()
@@ -42,12 +43,13 @@ def import_command(file: Path, dry_run: bool, as_status: str | None, as_json: bo
             bars.append(click.progressbar(length=total, label="Checking rows", file=sys.stderr, show_pos=True))
         bars[0].update(1)
 
-    plan = make_plan(services, content, file.name, default_status=as_status, progress=progress)
+    plan = make_plan(services, content, file.name, default_status=as_status, progress=progress, simulate=False)
     if bars:
         bars[0].render_finish()
     if plan.ok and not dry_run:
-        plan = commit(services, plan, actor=f"import by {getpass.getuser()} from {file.name}",
-                      default_status=as_status)
+        commit(services, plan, actor=f"import by {getpass.getuser()} from {file.name}", default_status=as_status)
+    else:
+        simulate(services, plan, default_status=as_status)
     click.echo(plan.as_json() if as_json else plan.as_text(), nl=False)
     if not plan.ok:
         click.echo("Nothing was changed: fix the rows above and import the file again.", err=True)

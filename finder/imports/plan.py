@@ -115,8 +115,13 @@ def load_lookups(db, postcodes) -> Lookups:
 
 
 def make_plan(services, content: bytes, filename: str, *, default_status: str | None = None,
-              progress: Callable[[int, int], None] | None = None) -> Plan:
-    """Read and check a file and dry-run it against the catalogue; `progress(done, total)` after each row."""
+              progress: Callable[[int, int], None] | None = None, simulate: bool = True) -> Plan:
+    """Read and check a file; `progress(done, total)` after each row.
+
+    With `simulate` (the default) the good rows are then dry-run against the catalogue, so each
+    says whether it will be created, updated or left unchanged. Without it, call `commit` (which
+    says the same of what it did) or `dry_run`.
+    """
     plan = Plan(filename=filename)
     limits = tabular.Limits(max_bytes=services.settings.import_max_bytes, max_rows=services.settings.import_max_rows)
     try:
@@ -138,13 +143,20 @@ def make_plan(services, content: bytes, filename: str, *, default_status: str | 
             plan.rows.append(RowPlan(number, key, values.get("title", ""), "wrong", result))
         if progress is not None:
             progress(done, len(table.rows))
+    if not plan.rows:
+        plan.problem = _l("The file has headings but no courses.")
+    if simulate:
+        dry_run(services, plan, default_status=default_status)
+    return plan
+
+
+def dry_run(services, plan: Plan, *, default_status: str | None = None) -> Plan:
+    """Say of each good row what importing it would do: the real import, rolled back."""
     if plan.prepared:
         report = services.catalogue.import_rows(plan.prepared, default_status=default_status, dry_run=True)
         for row in plan.rows:
             if row.outcome != "wrong":
                 row.outcome = report.outcomes[row.number]
-    if not plan.rows:
-        plan.problem = _l("The file has headings but no courses.")
     return plan
 
 

@@ -130,10 +130,11 @@ async def import_confirm(request: Request):
     actor = f"import by {current_user(request).email} from {meta['filename']}"
 
     def check_and_commit():
-        plan = planning.make_plan(services, content, meta["filename"], default_status=meta["status"])
+        plan = planning.make_plan(services, content, meta["filename"], default_status=meta["status"],
+                                  simulate=False)
         if plan.ok:
-            planning.commit(services, plan, actor=actor, default_status=meta["status"])
-        return plan
+            return planning.commit(services, plan, actor=actor, default_status=meta["status"])
+        return planning.dry_run(services, plan, default_status=meta["status"])
 
     plan = await run_in_threadpool(check_and_commit)
     if not plan.committed:
