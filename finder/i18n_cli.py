@@ -83,6 +83,16 @@ def translated_locales() -> list[str]:
 
 # --- extract ---------------------------------------------------------------------------
 
+SOURCE_ROOTS = {"finder", "templates"}
+
+
+def _source_directory(path: str) -> bool:
+    """Walk only the source folders (Babel's default would skip `templates/_macros`)."""
+    parts = Path(path).resolve().relative_to(ROOT).parts
+    return not parts or (parts[0] in SOURCE_ROOTS
+                         and not any(p.startswith(".") or p == "__pycache__" for p in parts))
+
+
 def extract_catalog() -> Catalog:
     """Every English source string in finder/ and templates/, as a template catalogue."""
     with MAPPING_FILE.open(encoding="utf-8") as fileobj:
@@ -91,7 +101,7 @@ def extract_catalog() -> Catalog:
                       charset="utf-8", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
-        strip_comment_tags=True,
+        strip_comment_tags=True, directory_filter=_source_directory,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog

@@ -128,3 +128,8 @@ def test_extract_finds_strings_in_python_and_templates():
     assert "Entry 1" in ids                          # finder/domain.py, lazy_gettext as _l
     assert "Monday" in ids                           # lazy_pgettext with a context
     assert "%(num)s class found" in ids              # ngettext in a template
+
+
+def test_extract_reads_macro_folders_too():
+    ids = {m.id for m in i18n_cli.extract_catalog() if isinstance(m.id, str)}
+    assert "What are you looking for?" in ids        # templates/_macros/search.html
