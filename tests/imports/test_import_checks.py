@@ -80,8 +80,9 @@ def test_blank_rows_in_a_workbook_keep_their_numbers_too(plan_file):
 
 
 def test_extra_columns_are_ignored_with_a_note_and_headings_match_loosely(plan_file):
-    rows = [{"ID": "one", " Title ": "One", "Organisation": "Toxteth Women's Centre", "Levels (separated by ;)": "mixed",
-             "Venue Name": "Toxteth Women's Centre", "venue-postcode": "l86sq", "Session 1 Day": "Tuesday",
+    rows = [{"ID": "one", " Title ": "One", "Organisation": "Toxteth Women's Centre",
+             "Levels (separated by ;)": "mixed", "Venue Name": "Toxteth Women's Centre", "venue-postcode": "l86sq",
+             "Session 1 Day": "Tuesday",
              "SESSION_1_START": "9.30", "session 1 end": "11:00", "Our notes": "call Jo first", "Colour": "blue"}]
     plan = plan_file(csv_bytes(rows, headings=list(rows[0])), "loose.csv")
     assert plan.ok, plan.as_text()

@@ -77,8 +77,8 @@ def test_one_wrong_row_means_nothing_is_written(services, plan_file, catalogue_s
 
 
 def test_importing_the_same_file_twice_changes_nothing(services, import_file, plan_file, catalogue_state):
-    content = csv_bytes([row("a", "A", title_ar="صف اللغة الإنجليزية"), row("b", "B", session_2_day="fri",
-                                                                            session_2_start="13:00", session_2_end="15:00")])
+    content = csv_bytes([row("a", "A", title_ar="صف اللغة الإنجليزية"),
+                         row("b", "B", session_2_day="fri", session_2_start="13:00", session_2_end="15:00")])
     import_file(content)
     after_first = catalogue_state()
     again = plan_file(content)
