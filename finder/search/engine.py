@@ -14,15 +14,15 @@ import math
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import StandardAnalyzer
 
 from finder import domain
-from finder.search.index import CJK_BIGRAMS
+from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, stemmed
 from finder.search.params import SearchQuery
 
 _WORDS = StandardAnalyzer()  # lowercases, drops English stop words such as "and", "for"
 _ANY_WORD = StandardAnalyzer(stoplist=None, minsize=1)
-_STEM = StemmingAnalyzer(stoplist=None)
+_STEM = stemmed()
 
 FIELD_BOOSTS = (("title", 3.0), ("organisation", 2.0), ("venue", 1.5), ("description", 1.0))
 MAX_TERMS = 12
@@ -76,31 +76,51 @@ def _is_english(word: str) -> bool:
     return len(word) >= 5 and bool(difflib.get_close_matches(word, domain.ENGLISH_SYNONYMS, n=1, cutoff=0.8))
 
 
-def _word_query(word: str) -> Q.Query:
-    variants = domain.ENGLISH_SYNONYMS if _is_english(word) else (word,)
+def _known(reader, word: str) -> bool:
+    return reader is None or any(reader.doc_frequency(name, word) for name in ("plain", "translated"))
+
+
+def _corrections(reader, word: str) -> list[str]:
+    """Words in the catalogue within a small edit distance of a word it does not contain (a typo)."""
+    distance = _fuzz(word)
+    if reader is None or not distance:
+        return []
+    found = set()
+    for name in ("plain", "translated"):
+        found.update(reader.terms_within(name, word, distance, prefix=1))
+    return sorted(found)[:8]
+
+
+def _variant_parts(variant: str, boost: float = 1.0) -> list[Q.Query]:
+    stems = [t.text for t in _STEM(variant)] or [variant]
     parts: list[Q.Query] = []
-    for variant in variants:
-        stems = [t.text for t in _STEM(variant)] or [variant]
-        for name, boost in FIELD_BOOSTS:
-            parts += [Q.Term(name, stem, boost=boost) for stem in stems]
-        parts.append(Q.Term("translated", variant, boost=1.5))
-        pairs = [t.text for t in CJK_BIGRAMS(variant)]
-        if pairs:
-            parts.append(Q.And([Q.Term("translated_cjk", pair) for pair in pairs], boost=1.5))
-        distance = _fuzz(variant)
-        if distance:
-            parts.append(Q.FuzzyTerm("plain", variant, boost=0.6, maxdist=distance, prefixlength=1))
-            parts.append(Q.FuzzyTerm("translated", variant, boost=0.5, maxdist=distance, prefixlength=1))
-        else:
-            parts.append(Q.Term("plain", variant, boost=0.6))
+    for name, field_boost in FIELD_BOOSTS:
+        parts += [Q.Term(name, stem, boost=field_boost * boost) for stem in stems]
+    parts.append(Q.Term("translated", variant, boost=1.5 * boost))
+    pairs = [t.text for t in CJK_BIGRAMS(variant)]
+    if pairs:
+        parts.append(Q.And([Q.Term("translated_cjk", pair) for pair in pairs], boost=1.5 * boost))
+    return parts
+
+
+def _word_query(word: str, reader=None) -> Q.Query:
+    """Every way a typed word may match: stemmed in each field, in other languages, and,
+    when the catalogue does not contain the word as typed, its near spellings (typos)."""
+    if _is_english(word):  # the index holds all of these as one word
+        return Q.Or(_variant_parts(ENGLISH_IDEA))
+    parts = _variant_parts(word)
+    if not _known(reader, word):
+        for correction in _corrections(reader, word):
+            parts += _variant_parts(correction, boost=0.5)
     return Q.Or(parts)
 
 
-def words_query(text: str) -> Q.Query | None:
+def words_query(text: str, reader=None) -> Q.Query | None:
+    """All words must match. With a reader, typo corrections come from the index's own words."""
     words = words_of(text)
     if not words:
         return None
-    return Q.And([_word_query(w) for w in words])
+    return Q.And([_word_query(w, reader) for w in words])
 
 
 def _any(field_name: str, values) -> Q.Query:
@@ -142,11 +162,15 @@ def filter_parts(query: SearchQuery, place: Place | None, visible_since: int | N
     return parts
 
 
-def _combine(parts: dict[str, Q.Query], skip: str | None = None) -> Q.Query | None:
-    chosen = [p for name, p in parts.items() if name != skip]
-    if not chosen:
+def _filter_docs(parts: dict[str, Q.Query], docs_for, skip: str | None = None) -> set | None:
+    """The documents every active filter allows, as a set (smallest first, so it stays cheap)."""
+    sets = sorted((docs_for(q) for name, q in parts.items() if name != skip), key=len)
+    if not sets:
         return None
-    return chosen[0] if len(chosen) == 1 else Q.And(chosen)
+    allowed = set(sets[0])
+    for other in sets[1:]:
+        allowed &= other
+    return allowed
 
 
 def _week_minute(now: dt.datetime) -> int:
@@ -167,36 +191,46 @@ def _nearest(points, place: Place) -> float | None:
 
 
 def run(searcher, query: SearchQuery, place: Place | None = None, now: dt.datetime | None = None,
-        visible_since: int | None = None, explain_empty: bool = True) -> SearchOutcome:
-    """Run `query` on an open Whoosh searcher and return one page of hits."""
-    words = words_query(query.q)
+        visible_since: int | None = None, explain_empty: bool = True, docs_for=None) -> SearchOutcome:
+    """Run `query` on an open Whoosh searcher and return one page of hits.
+
+    `docs_for(query) -> set of docnums` may cache filter document sets between searches.
+    """
+    docs_for = docs_for or (lambda q: frozenset(searcher.docs_for_query(q)))
+    words = words_query(query.q, searcher.reader())
     parts = filter_parts(query, place, visible_since)
-    outcome = _run(searcher, words, parts, query, place, now)
+    outcome = _run(searcher, words, _filter_docs(parts, docs_for), query, place, now)
     if outcome.total == 0 and explain_empty:
         for name in list(parts):
             if name.startswith("_"):
                 continue
-            relaxed = _run(searcher, words, {k: v for k, v in parts.items() if k != name}, query.without(name),
+            relaxed = _run(searcher, words, _filter_docs(parts, docs_for, skip=name), query.without(name),
                            place if name != "place" else None, now, count_only=True)
             outcome.relaxations[name] = relaxed.total
         if words is not None:
-            outcome.relaxations["q"] = _run(searcher, None, parts, query, place, now, count_only=True).total
+            outcome.relaxations["q"] = _run(searcher, None, _filter_docs(parts, docs_for), query, place, now,
+                                            count_only=True).total
     return outcome
 
 
-def _run(searcher, words, parts, query: SearchQuery, place, now, count_only: bool = False) -> SearchOutcome:
-    base = words if words is not None else Q.Every()
-    flt = _combine(parts)
+def _run(searcher, words, allowed: set | None, query: SearchQuery, place, now, count_only: bool = False) -> SearchOutcome:
+    if allowed is not None and not allowed:
+        return SearchOutcome(0, [], query.page, query.per_page)
     sort = query.effective_sort
     start = (query.page - 1) * query.per_page
     needs_all = place is not None or sort in ("next", "distance")
 
     if not needs_all:
         if words is None:
-            results = searcher.search(base, filter=flt, limit=None if count_only else start + query.per_page,
+            if count_only:
+                total = len(allowed) if allowed is not None else searcher.doc_count()
+                return SearchOutcome(total, [], query.page, query.per_page)
+            results = searcher.search(Q.Every(), filter=allowed, limit=start + query.per_page,
                                       sortedby="title_sort", scored=False)
         else:
-            results = searcher.search(base, filter=flt, limit=1 if count_only else start + query.per_page)
+            # optimize=False: count every match while collecting (no second pass for the total).
+            results = searcher.search(words, filter=allowed, limit=1 if count_only else start + query.per_page,
+                                      optimize=False)
         total = len(results)
         if count_only:
             return SearchOutcome(total, [], query.page, query.per_page)
@@ -204,7 +238,8 @@ def _run(searcher, words, parts, query: SearchQuery, place, now, count_only: boo
         return SearchOutcome(total, hits, query.page, query.per_page)
 
     # Distance or next-session order, or an exact radius: look at every match once.
-    results = searcher.search(base, filter=flt, limit=None, scored=words is not None)
+    base = words if words is not None else Q.Every()
+    results = searcher.search(base, filter=allowed, limit=None, scored=words is not None)
     now_minute = _week_minute(now or dt.datetime.now())
     ranked = []
     for position, hit in enumerate(results):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import NgramFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError
 
@@ -29,16 +29,45 @@ from finder import domain
 CJK_RUNS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+"
 CJK_BIGRAMS = RegexTokenizer(CJK_RUNS) | NgramFilter(minsize=2, maxsize=2)
 
+ENGLISH_IDEA = "esol"
+
+
+class OneIdeaFilter(Filter):
+    """ESOL, EAL, English, speaking… are one idea to the people who search: index them as one word."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.text in domain.ENGLISH_SYNONYMS:
+                token.text = ENGLISH_IDEA
+            yield token
+
+
+def stemmed(stop: bool = False):
+    """Words lowercased, ESOL/EAL/English/speaking as one, then stemmed ("classes" -> "class")."""
+    chain = RegexTokenizer() | LowercaseFilter()
+    if stop:
+        chain = chain | StopFilter()
+    return chain | OneIdeaFilter() | StemFilter()
+
+
+def unstemmed(minsize: int = 2):
+    """Words as typed (lowercased), for typo corrections and for text in other languages."""
+    return RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=None, minsize=minsize) | OneIdeaFilter()
+
+
+# Bump when an analyzer changes, so an index built the old way is rebuilt rather than trusted.
+ANALYZERS_VERSION = "one-idea-1"
+
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
-    title=TEXT(analyzer=StemmingAnalyzer(stoplist=None)),
-    organisation=TEXT(analyzer=StemmingAnalyzer(stoplist=None)),
-    venue=TEXT(analyzer=StemmingAnalyzer(stoplist=None)),
-    description=TEXT(analyzer=StemmingAnalyzer()),
+    title=TEXT(analyzer=stemmed()),
+    organisation=TEXT(analyzer=stemmed()),
+    venue=TEXT(analyzer=stemmed()),
+    description=TEXT(analyzer=stemmed(stop=True)),
     # Unstemmed words of all the above, for typo-tolerant (fuzzy) matching.
-    plain=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
+    plain=TEXT(analyzer=unstemmed()),
     # Titles and descriptions in other languages, as partners gave them.
-    translated=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=1)),
+    translated=TEXT(analyzer=unstemmed(minsize=1)),
     # The same in character pairs for Chinese (and other scripts written without spaces).
     translated_cjk=TEXT(analyzer=CJK_BIGRAMS),
     levels=KEYWORD(commas=True),
@@ -58,6 +87,10 @@ SCHEMA = Schema(
     points=STORED,
     week_minutes=STORED,
 )
+
+
+def schema_signature() -> list[str]:
+    return sorted(SCHEMA.names()) + [ANALYZERS_VERSION]
 
 
 def _modes(mode: str) -> list[str]:
@@ -124,6 +157,7 @@ class IndexStore:
         self._index = None
         self._index_dir: str | None = None
         self._searcher = None
+        self._filter_cache: dict[str, frozenset] = {}
 
     # -- where it is ---------------------------------------------------------------
     def _current_name(self) -> str | None:
@@ -139,7 +173,7 @@ class IndexStore:
             return None
         try:
             meta = json.loads((self.root / name / "catalogue.json").read_text())
-            if meta.get("schema") != sorted(SCHEMA.names()):
+            if meta.get("schema") != schema_signature():
                 return None  # built with another schema: rebuild rather than trust it
             return int(meta["version"])
         except (FileNotFoundError, ValueError, KeyError, json.JSONDecodeError):
@@ -148,7 +182,7 @@ class IndexStore:
     def _stamp(self, directory: Path, version: int) -> None:
         tmp = directory / "catalogue.json.tmp"
         tmp.write_text(json.dumps({"version": version, "at": dt.datetime.now(dt.timezone.utc).isoformat(),
-                                   "schema": sorted(SCHEMA.names())}))
+                                   "schema": schema_signature()}))
         os.replace(tmp, directory / "catalogue.json")
 
     # -- building --------------------------------------------------------------------
@@ -224,7 +258,24 @@ class IndexStore:
                 self._searcher = None
             if self._searcher is None:
                 self._searcher = ix.searcher()
+                self._filter_cache = {}
             return self._searcher
+
+    def filter_docs(self, query) -> frozenset:
+        """The documents a filter query allows, cached until the index changes.
+
+        Filters repeat across searches (crèche, a level, the freshness cut-off), so their
+        document sets are kept per searcher instead of being worked out again each time.
+        """
+        with self._lock:
+            searcher = self._searcher if self._searcher is not None else self.searcher()
+            key = repr(query)
+            docs = self._filter_cache.get(key)
+            if docs is None:
+                if len(self._filter_cache) > 512:
+                    self._filter_cache.clear()
+                docs = self._filter_cache[key] = frozenset(searcher.docs_for_query(query))
+            return docs
 
     def _close(self) -> None:
         if self._searcher is not None:
