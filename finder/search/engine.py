@@ -17,7 +17,7 @@ from whoosh import query as Q
 from whoosh.analysis import StandardAnalyzer
 
 from finder import domain
-from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, stemmed
+from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, microdegrees, stemmed
 from finder.search.params import SearchQuery
 
 _WORDS = StandardAnalyzer()  # lowercases, drops English stop words such as "and", "for"
@@ -156,7 +156,8 @@ def filter_parts(query: SearchQuery, place: Place | None, visible_since: int | N
         from finder.geo import bounding_box
 
         min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, place.radius_miles)
-        parts["place"] = Q.And([Q.NumericRange("lat", min_lat, max_lat), Q.NumericRange("lon", min_lon, max_lon)])
+        parts["place"] = Q.And([Q.NumericRange("lat", microdegrees(min_lat), microdegrees(max_lat)),
+                                Q.NumericRange("lon", microdegrees(min_lon), microdegrees(max_lon))])
     if visible_since is not None:
         parts["_fresh"] = Q.NumericRange("checked", visible_since, None)
     return parts

@@ -56,20 +56,20 @@ def unstemmed(minsize: int = 2):
 
 
 # Bump when an analyzer changes, so an index built the old way is rebuilt rather than trusted.
-ANALYZERS_VERSION = "one-idea-1"
+ANALYZERS_VERSION = "one-idea-2"
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
-    title=TEXT(analyzer=stemmed()),
-    organisation=TEXT(analyzer=stemmed()),
-    venue=TEXT(analyzer=stemmed()),
-    description=TEXT(analyzer=stemmed(stop=True)),
+    title=TEXT(analyzer=stemmed(), phrase=False),
+    organisation=TEXT(analyzer=stemmed(), phrase=False),
+    venue=TEXT(analyzer=stemmed(), phrase=False),
+    description=TEXT(analyzer=stemmed(stop=True), phrase=False),
     # Unstemmed words of all the above, for typo-tolerant (fuzzy) matching.
-    plain=TEXT(analyzer=unstemmed()),
+    plain=TEXT(analyzer=unstemmed(), phrase=False),
     # Titles and descriptions in other languages, as partners gave them.
-    translated=TEXT(analyzer=unstemmed(minsize=1)),
+    translated=TEXT(analyzer=unstemmed(minsize=1), phrase=False),
     # The same in character pairs for Chinese (and other scripts written without spaces).
-    translated_cjk=TEXT(analyzer=CJK_BIGRAMS),
+    translated_cjk=TEXT(analyzer=CJK_BIGRAMS, phrase=False),
     levels=KEYWORD(commas=True),
     kind=ID,
     creche=ID,
@@ -80,9 +80,10 @@ SCHEMA = Schema(
     women=ID,
     modes=KEYWORD(commas=True),
     speaks=KEYWORD(commas=True),
-    checked=NUMERIC(int),
-    lat=NUMERIC(float),
-    lon=NUMERIC(float),
+    checked=NUMERIC(int, bits=32, shift_step=8),
+    # Venue coordinates in millionths of a degree, for the bounding-box prefilter.
+    lat=NUMERIC(int, bits=32, signed=True, shift_step=8),
+    lon=NUMERIC(int, bits=32, signed=True, shift_step=8),
     title_sort=ID(sortable=True),
     points=STORED,
     week_minutes=STORED,
@@ -91,6 +92,10 @@ SCHEMA = Schema(
 
 def schema_signature() -> list[str]:
     return sorted(SCHEMA.names()) + [ANALYZERS_VERSION]
+
+
+def microdegrees(value: float) -> int:
+    return int(round(value * 1_000_000))
 
 
 def _modes(mode: str) -> list[str]:
@@ -141,8 +146,8 @@ def course_document(course) -> dict:
                             for s in sessions),
     )
     if points:
-        document["lat"] = [p[0] for p in points]
-        document["lon"] = [p[1] for p in points]
+        document["lat"] = [microdegrees(p[0]) for p in points]
+        document["lon"] = [microdegrees(p[1]) for p in points]
     return document
 
 
