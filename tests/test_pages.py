@@ -162,3 +162,9 @@ def test_search_json_gives_venue_coordinates_for_the_map(client):
 def test_pages_are_compressed(client):
     page = client.get("/search", headers={"Accept-Encoding": "gzip"})
     assert page.headers.get("content-encoding") == "gzip"
+
+
+def test_a_parents_sheet_or_an_embed_does_not_change_the_visitors_language(client):
+    assert "set-cookie" not in client.get("/signpost?lang=ar&creche=1").headers
+    assert "set-cookie" not in client.get("/embed?lang=ar").headers
+    assert "lang=ar" in client.get("/search?lang=ar").headers["set-cookie"]

@@ -8,6 +8,9 @@ from urllib.parse import parse_qs
 from finder import i18n
 
 LANG_COOKIE = "lang"
+# Pages made in someone else's language (a parent's signposting sheet, a partner's embed)
+# answer in it without changing the language the visitor chose for the rest of the site.
+NOT_REMEMBERED = ("/signpost", "/embed")
 
 
 class LocaleMiddleware:
@@ -42,7 +45,8 @@ class LocaleMiddleware:
         async def send_with_cookie(message):
             if message["type"] == "http.response.start" and not scope.get("path", "").startswith("/static/"):
                 headers = list(message.get("headers", []))
-                if from_url and from_url != from_cookie:
+                remember = not scope.get("path", "").startswith(NOT_REMEMBERED)
+                if from_url and from_url != from_cookie and remember:
                     headers.append((b"set-cookie",
                                     f"{LANG_COOKIE}={from_url}; Path=/; Max-Age=31536000; SameSite=Lax".encode()))
                 # The same URL answers in different languages: shared caches must keep them apart.
