@@ -13,11 +13,65 @@ from finder.web.services import build_services
 from tests import factories
 
 
+def pytest_configure(config):
+    if os.environ.get("ESOL_FINDER_TEST_DATABASE_URL"):
+        # Commands run in-process (CliRunner) build their own engines and leave them to the garbage
+        # collector, as a short-lived process may; SQLite says nothing of that, psycopg warns.
+        # Judge both databases alike.
+        config.addinivalue_line("filterwarnings",
+                                "ignore:.*psycopg.Connection.*deleted while still open:ResourceWarning")
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    """With ESOL_FINDER_TEST_DATABASE_URL (an admin URL of a throwaway PostgreSQL cluster), a database
+    migrated once to the newest schema, from which each test's fresh database is copied."""
+    admin_url = os.environ.get("ESOL_FINDER_TEST_DATABASE_URL")
+    if not admin_url:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from finder.db import migrate
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"esol_template_{os.getpid()}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = create_engine(make_url(admin_url).set(database=name))
+    try:
+        migrate(engine)  # the migrations themselves, on PostgreSQL
+    finally:
+        engine.dispose()
+    yield admin, name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def settings(tmp_path):
-    database_url = os.environ.get("ESOL_FINDER_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    return load_settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret",
-                         demo_banner=True)
+def settings(tmp_path, postgres_template):
+    """Fresh settings per test: a new SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if postgres_template is None:
+        yield load_settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}",
+                            secret_key="test-secret", demo_banner=True)
+        return
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    admin, template = postgres_template
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    database_url = make_url(os.environ["ESOL_FINDER_TEST_DATABASE_URL"]).set(database=name)
+    yield load_settings(data_dir=tmp_path / "data", database_url=database_url.render_as_string(hide_password=False),
+                        secret_key="test-secret", demo_banner=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

@@ -69,8 +69,7 @@ def miles(value: float | None) -> str:
 
 
 def nl2br(text: str) -> Markup:
-    escaped = jinja2.utils.markupsafe.escape(text or "")
-    return Markup("<br>".join(str(escaped).split("\n")))
+    return Markup("<br>").join(jinja2.utils.markupsafe.escape(text or "").split("\n"))
 
 
 def make_templates() -> Jinja2Templates:
