@@ -350,3 +350,9 @@ def test_long_text_is_shown_as_a_line_diff():
     assert change.lines == ["@@ -1,3 +1,3 @@", " First line stays.", "-Second line is about tea.",
                             "+Second line is about coffee.", " Third line stays too."]
     assert review.changes(before, before) == []
+
+
+def test_coordinators_reach_import_and_export_from_the_back_office_menu(coordinator_client):
+    page = coordinator_client.get("/backoffice/").text
+    assert '<a href="/backoffice/import">Import and export courses</a>' in page
+    assert coordinator_client.get("/backoffice/import").status_code == 200
