@@ -1,6 +1,6 @@
 """A real browser against the real server: uvicorn on 127.0.0.1, Debian's Chromium through Playwright.
 
-One server and one browser per test session (the test fixture catalogue, which the assertions
+One server and one browser for this folder (the test fixture catalogue, which the assertions
 know, loaded through the catalogue operations into a fresh data directory);
 a fresh browser context per test. When a test fails, a screenshot of its page is saved in
 `test-artifacts/`.
@@ -94,7 +94,9 @@ def load_fixture_catalogue(data_dir: Path) -> None:
         services.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+# Package scope: the browser and its event loop end with this folder, so later tests that run
+# their own asyncio loop or Playwright are not disturbed.
+@pytest.fixture(scope="package")
 def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("browser-data")
     env = {key: value for key, value in os.environ.items() if not key.startswith("ESOL_FINDER_")}
@@ -121,7 +123,7 @@ def server(tmp_path_factory):
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
