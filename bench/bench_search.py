@@ -92,7 +92,7 @@ def run_size(size: int, searches: int) -> dict:
             place = place_for(n)
             t0 = time.perf_counter()
             outcome = engine.run(searcher, parsed.query, place, visible_since=0, explain_empty=False,
-                                 docs_for=store.filter_docs)
+                                 docs_for=store.filter_docs, vocabulary=store.vocabulary())
             timings.append((time.perf_counter() - t0) * 1000)
             totals.append(outcome.total)
         return timings, totals

@@ -151,3 +151,23 @@ def test_missing_or_stale_index_is_rebuilt(services, ids):
     assert "welcome-cafe" not in key_set(services, ids, "")
     assert services.search.ensure_current() is True
     assert "welcome-cafe" in key_set(services, ids, "")
+
+
+def test_words_with_narrow_filters_score_only_allowed_documents_across_segments(services, ids):
+    """Words plus a narrow filter take the leapfrogging path; results stay exact after updates
+    have split the index into several segments."""
+    many = [factories.course(f"club-{n}", f"Chat club {n}", "library",
+                             [factories.session("tue", "10:00", "11:00", "library-central")],
+                             creche="on-site" if n % 6 == 0 else "none")
+            for n in range(36)]
+    services.catalogue.load_catalogue(factories.catalogue(many))
+    expected = {f"club-{n}" for n in range(0, 36, 6)}
+    assert key_set(services, ids, "q=chat+club&creche=1") == expected
+    # Incremental updates add segments; archive one and bring it back, edit another.
+    services.catalogue.set_status(ids()["club-6"], "archived")
+    assert key_set(services, ids, "q=chat+club&creche=1") == expected - {"club-6"}
+    services.catalogue.set_status(ids()["club-6"], "published")
+    assert services.search.store.searcher().reader().is_atomic() is False
+    assert key_set(services, ids, "q=chat+club&creche=1") == expected
+    outcome = services.search.search(parse(QueryParams("q=chat&creche=1&per_page=2")).query)
+    assert outcome.total == 6 and len(outcome.hits) == 2

@@ -9,15 +9,18 @@ scores, they only narrow the set.
 from __future__ import annotations
 
 import datetime as dt
+import bisect
 import difflib
 import math
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
+from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.spelling import ListCorrector
 from whoosh.analysis import StandardAnalyzer
 
 from finder import domain
-from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, microdegrees, stemmed
+from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, cells_within, stemmed
 from finder.search.params import SearchQuery
 
 _WORDS = StandardAnalyzer()  # lowercases, drops English stop words such as "and", "for"
@@ -76,19 +79,17 @@ def _is_english(word: str) -> bool:
     return len(word) >= 5 and bool(difflib.get_close_matches(word, domain.ENGLISH_SYNONYMS, n=1, cutoff=0.8))
 
 
-def _known(reader, word: str) -> bool:
-    return reader is None or any(reader.doc_frequency(name, word) for name in ("plain", "translated"))
+def _known(vocabulary: list[str], word: str) -> bool:
+    position = bisect.bisect_left(vocabulary, word)
+    return position < len(vocabulary) and vocabulary[position] == word
 
 
-def _corrections(reader, word: str) -> list[str]:
+def _corrections(vocabulary: list[str], word: str) -> list[str]:
     """Words in the catalogue within a small edit distance of a word it does not contain (a typo)."""
     distance = _fuzz(word)
-    if reader is None or not distance:
+    if not vocabulary or not distance:
         return []
-    found = set()
-    for name in ("plain", "translated"):
-        found.update(reader.terms_within(name, word, distance, prefix=1))
-    return sorted(found)[:8]
+    return ListCorrector(vocabulary).suggest(word, limit=8, maxdist=distance, prefix=1)
 
 
 def _variant_parts(variant: str, boost: float = 1.0) -> list[Q.Query]:
@@ -103,24 +104,24 @@ def _variant_parts(variant: str, boost: float = 1.0) -> list[Q.Query]:
     return parts
 
 
-def _word_query(word: str, reader=None) -> Q.Query:
+def _word_query(word: str, vocabulary: list[str] | None = None) -> Q.Query:
     """Every way a typed word may match: stemmed in each field, in other languages, and,
     when the catalogue does not contain the word as typed, its near spellings (typos)."""
     if _is_english(word):  # the index holds all of these as one word
         return Q.Or(_variant_parts(ENGLISH_IDEA))
     parts = _variant_parts(word)
-    if not _known(reader, word):
-        for correction in _corrections(reader, word):
+    if vocabulary and not _known(vocabulary, word):
+        for correction in _corrections(vocabulary, word):
             parts += _variant_parts(correction, boost=0.5)
     return Q.Or(parts)
 
 
-def words_query(text: str, reader=None) -> Q.Query | None:
-    """All words must match. With a reader, typo corrections come from the index's own words."""
+def words_query(text: str, vocabulary: list[str] | None = None) -> Q.Query | None:
+    """All words must match. With the catalogue's vocabulary, typos are corrected from its own words."""
     words = words_of(text)
     if not words:
         return None
-    return Q.And([_word_query(w, reader) for w in words])
+    return Q.And([_word_query(w, vocabulary) for w in words])
 
 
 def _any(field_name: str, values) -> Q.Query:
@@ -137,13 +138,11 @@ def filter_parts(query: SearchQuery, place: Place | None, visible_since: int | N
         parts["level"] = _any("levels", query.levels)
     if query.kind:
         parts["kind"] = Q.Term("kind", query.kind)
-    if query.days and query.times:
-        # Both: a session on that day at that time, not one on Monday and another in the evening.
-        parts["day"] = _any("slots", [f"{d}-{t}" for d in query.days for t in query.times])
-    elif query.days:
-        parts["day"] = _any("days", query.days)
-    elif query.times:
-        parts["time"] = _any("times", query.times)
+    # A session on that day at that time: not one on Monday and another in the evening.
+    days = query.days or tuple(domain.WEEKDAYS)
+    times = query.times or tuple(domain.TIMES_OF_DAY)
+    if query.days or query.times:
+        parts["day" if query.days else "time"] = _any("slots", [f"{d}-{t}" for d in days for t in times])
     if query.free:
         parts["free"] = Q.Term("free", "1")
     if query.women:
@@ -156,11 +155,40 @@ def filter_parts(query: SearchQuery, place: Place | None, visible_since: int | N
         from finder.geo import bounding_box
 
         min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, place.radius_miles)
-        parts["place"] = Q.And([Q.NumericRange("lat", microdegrees(min_lat), microdegrees(max_lat)),
-                                Q.NumericRange("lon", microdegrees(min_lon), microdegrees(max_lon))])
+        parts["place"] = _any("cells", cells_within(min_lat, max_lat, min_lon, max_lon))
     if visible_since is not None:
         parts["_fresh"] = Q.NumericRange("checked", visible_since, None)
     return parts
+
+
+class AllowedDocs(Q.Query):
+    """Matches a set of document numbers the filters already worked out.
+
+    Required beside the words (`Require(words, AllowedDocs(...))`), it lets Whoosh leapfrog
+    through the words' postings to the allowed documents instead of scoring every match.
+    """
+
+    def __init__(self, top_searcher, docnums):
+        self.top_searcher = top_searcher
+        self.docnums = docnums
+
+    def __repr__(self):
+        return f"AllowedDocs({len(self.docnums)} documents)"
+
+    def __eq__(self, other):
+        return isinstance(other, AllowedDocs) and other.docnums is self.docnums
+
+    def __hash__(self):
+        return id(self.docnums)
+
+    def estimate_size(self, ixreader):
+        return len(self.docnums)
+
+    def matcher(self, searcher, context=None):
+        offset = next((off for leaf, off in self.top_searcher.leaf_searchers() if leaf is searcher), 0)
+        end = offset + searcher.doc_count_all()
+        ids = sorted(d - offset for d in self.docnums if offset <= d < end)
+        return ListMatcher(ids) if ids else NullMatcher()
 
 
 def _filter_docs(parts: dict[str, Q.Query], docs_for, skip: str | None = None) -> set | None:
@@ -192,13 +220,14 @@ def _nearest(points, place: Place) -> float | None:
 
 
 def run(searcher, query: SearchQuery, place: Place | None = None, now: dt.datetime | None = None,
-        visible_since: int | None = None, explain_empty: bool = True, docs_for=None) -> SearchOutcome:
+        visible_since: int | None = None, explain_empty: bool = True, docs_for=None,
+        vocabulary: list[str] | None = None) -> SearchOutcome:
     """Run `query` on an open Whoosh searcher and return one page of hits.
 
     `docs_for(query) -> set of docnums` may cache filter document sets between searches.
     """
     docs_for = docs_for or (lambda q: frozenset(searcher.docs_for_query(q)))
-    words = words_query(query.q, searcher.reader())
+    words = words_query(query.q, vocabulary)
     parts = filter_parts(query, place, visible_since)
     outcome = _run(searcher, words, _filter_docs(parts, docs_for), query, place, now)
     if outcome.total == 0 and explain_empty:
@@ -229,6 +258,9 @@ def _run(searcher, words, allowed: set | None, query: SearchQuery, place, now, c
             results = searcher.search(Q.Every(), filter=allowed, limit=start + query.per_page,
                                       sortedby="title_sort", scored=False)
         else:
+            if allowed is not None and len(allowed) * 4 < searcher.doc_count_all():
+                # Narrow filters: score the words only where the filters allow.
+                words, allowed = Q.Require(words, AllowedDocs(searcher, allowed)), None
             # optimize=False: count every match while collecting (no second pass for the total).
             results = searcher.search(words, filter=allowed, limit=1 if count_only else start + query.per_page,
                                       optimize=False)
@@ -240,6 +272,8 @@ def _run(searcher, words, allowed: set | None, query: SearchQuery, place, now, c
 
     # Distance or next-session order, or an exact radius: look at every match once.
     base = words if words is not None else Q.Every()
+    if words is not None and allowed is not None and len(allowed) * 4 < searcher.doc_count_all():
+        base, allowed = Q.Require(words, AllowedDocs(searcher, allowed)), None
     results = searcher.search(base, filter=allowed, limit=None, scored=words is not None)
     now_minute = _week_minute(now or dt.datetime.now())
     ranked = []

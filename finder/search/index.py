@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import threading
@@ -56,7 +57,7 @@ def unstemmed(minsize: int = 2):
 
 
 # Bump when an analyzer changes, so an index built the old way is rebuilt rather than trusted.
-ANALYZERS_VERSION = "one-idea-2"
+ANALYZERS_VERSION = "one-idea-4"
 
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
@@ -64,8 +65,6 @@ SCHEMA = Schema(
     organisation=TEXT(analyzer=stemmed(), phrase=False),
     venue=TEXT(analyzer=stemmed(), phrase=False),
     description=TEXT(analyzer=stemmed(stop=True), phrase=False),
-    # Unstemmed words of all the above, for typo-tolerant (fuzzy) matching.
-    plain=TEXT(analyzer=unstemmed(), phrase=False),
     # Titles and descriptions in other languages, as partners gave them.
     translated=TEXT(analyzer=unstemmed(minsize=1), phrase=False),
     # The same in character pairs for Chinese (and other scripts written without spaces).
@@ -73,17 +72,15 @@ SCHEMA = Schema(
     levels=KEYWORD(commas=True),
     kind=ID,
     creche=ID,
-    days=KEYWORD(commas=True),
-    times=KEYWORD(commas=True),
+    # Day and time of day of each session together ("mon-evening"): days, times and both filter on it.
     slots=KEYWORD(commas=True),
     free=ID,
     women=ID,
     modes=KEYWORD(commas=True),
     speaks=KEYWORD(commas=True),
     checked=NUMERIC(int, bits=32, shift_step=8),
-    # Venue coordinates in millionths of a degree, for the bounding-box prefilter.
-    lat=NUMERIC(int, bits=32, signed=True, shift_step=8),
-    lon=NUMERIC(int, bits=32, signed=True, shift_step=8),
+    # The map grid cells the venues stand in, for the near-me prefilter.
+    cells=KEYWORD(commas=True),
     title_sort=ID(sortable=True),
     points=STORED,
     week_minutes=STORED,
@@ -94,8 +91,26 @@ def schema_signature() -> list[str]:
     return sorted(SCHEMA.names()) + [ANALYZERS_VERSION]
 
 
-def microdegrees(value: float) -> int:
-    return int(round(value * 1_000_000))
+# Grid cells of about 3.5 miles (0.05° of latitude, 0.08° of longitude in Britain): a search
+# radius becomes a handful of exact-match terms instead of numeric range queries.
+CELL_LAT = 0.05
+CELL_LON = 0.08
+
+
+def cell(latitude: float, longitude: float) -> str:
+    return f"{math.floor(latitude / CELL_LAT)}:{math.floor(longitude / CELL_LON)}"
+
+
+def cells_within(min_lat: float, max_lat: float, min_lon: float, max_lon: float) -> list[str]:
+    """Every grid cell that overlaps a bounding box."""
+    rows = range(math.floor(min_lat / CELL_LAT), math.floor(max_lat / CELL_LAT) + 1)
+    columns = range(math.floor(min_lon / CELL_LON), math.floor(max_lon / CELL_LON) + 1)
+    return [f"{row}:{column}" for row in rows for column in columns]
+
+
+VOCABULARY_KEY = "_vocabulary"
+VOCABULARY_FILE = "vocabulary.txt"
+_WORDS = unstemmed(minsize=1)
 
 
 def _modes(mode: str) -> list[str]:
@@ -114,8 +129,6 @@ def course_document(course) -> dict:
     """The index document for a published course (organisation, sessions, venues loaded)."""
     venues = course.venues
     sessions = course.sessions
-    days = sorted({s.weekday for s in sessions}, key=domain.WEEKDAY_INDEX.get)
-    times = sorted({domain.time_of_day(s.start_time) for s in sessions})
     slots = sorted({f"{s.weekday}-{domain.time_of_day(s.start_time)}" for s in sessions})
     venue_words = " ".join(f"{v.name} {v.address} {v.postcode}" for v in venues)
     translated = " ".join(f"{t.title} {t.description}" for t in course.translations)
@@ -126,14 +139,11 @@ def course_document(course) -> dict:
         organisation=course.organisation.name,
         venue=venue_words,
         description=course.description or "",
-        plain=" ".join([course.title, course.organisation.name, venue_words, course.description or ""]),
         translated=translated,
         translated_cjk=translated,
         levels=",".join(course.levels or []),
         kind=course.kind,
         creche=course.creche,
-        days=",".join(days),
-        times=",".join(times),
         slots=",".join(slots),
         free="1" if course.free else "0",
         women="1" if course.women_only else "0",
@@ -145,9 +155,12 @@ def course_document(course) -> dict:
         week_minutes=sorted(domain.WEEKDAY_INDEX[s.weekday] * 1440 + s.start_time.hour * 60 + s.start_time.minute
                             for s in sessions),
     )
+    # Every word as written, for typo corrections: kept beside the index, not in it.
+    document[VOCABULARY_KEY] = {token.text for text in (course.title, course.organisation.name, venue_words,
+                                                         course.description or "", translated)
+                                for token in _WORDS(text)}
     if points:
-        document["lat"] = [microdegrees(p[0]) for p in points]
-        document["lon"] = [microdegrees(p[1]) for p in points]
+        document["cells"] = ",".join(sorted({cell(lat, lon) for lat, lon in points}))
     return document
 
 
@@ -163,6 +176,7 @@ class IndexStore:
         self._index_dir: str | None = None
         self._searcher = None
         self._filter_cache: dict[str, frozenset] = {}
+        self._vocabulary: tuple | None = None
 
     # -- where it is ---------------------------------------------------------------
     def _current_name(self) -> str | None:
@@ -200,8 +214,10 @@ class IndexStore:
         ix = whoosh_index.create_in(str(directory), SCHEMA)
         writer = ix.writer(procs=1, limitmb=256)
         count = 0
+        vocabulary: set[str] = set()
         try:
             for document in documents:
+                vocabulary |= document.pop(VOCABULARY_KEY, set())
                 writer.add_document(**document)
                 count += 1
         except BaseException:
@@ -210,6 +226,7 @@ class IndexStore:
             raise
         writer.commit()
         ix.close()
+        self._write_vocabulary(directory, vocabulary)
         self._stamp(directory, version)
         with self._lock:
             tmp = self.root / (self.POINTER + ".tmp")
@@ -231,7 +248,9 @@ class IndexStore:
         try:
             for course_id in deletes:
                 writer.delete_by_term("id", str(course_id))
+            new_words: set[str] = set()
             for document in upserts:
+                new_words |= document.pop(VOCABULARY_KEY, set())
                 writer.update_document(**document)
         except BaseException:
             writer.cancel()
@@ -239,7 +258,31 @@ class IndexStore:
         writer.commit()
         name = self._current_name()
         if name:
+            if not new_words <= set(self.vocabulary()):
+                self._write_vocabulary(self.root / name, set(self.vocabulary()) | new_words)
             self._stamp(self.root / name, version)
+
+    # -- the vocabulary (every word as written, for typo corrections) -------------------
+    def _write_vocabulary(self, directory: Path, words: set[str]) -> None:
+        tmp = directory / (VOCABULARY_FILE + ".tmp")
+        tmp.write_text("\n".join(sorted(words)), encoding="utf-8")
+        os.replace(tmp, directory / VOCABULARY_FILE)
+        with self._lock:
+            self._vocabulary = None
+
+    def vocabulary(self) -> list[str]:
+        """The sorted words of the current index (re-read when it changes)."""
+        with self._lock:
+            name = self._current_name()
+            path = self.root / name / VOCABULARY_FILE if name else None
+            try:
+                stamp = (name, path.stat().st_mtime_ns) if path else None
+            except FileNotFoundError:
+                stamp = None
+            if self._vocabulary is None or self._vocabulary[0] != stamp:
+                words = path.read_text(encoding="utf-8").split("\n") if stamp else []
+                self._vocabulary = (stamp, [w for w in words if w])
+            return self._vocabulary[1]
 
     # -- reading ---------------------------------------------------------------------
     def index(self):

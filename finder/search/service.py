@@ -74,7 +74,8 @@ class SearchService:
             try:
                 return engine.run(self.store.searcher(), query, place, now=now,
                                   visible_since=self.visible_since((now or dt.datetime.now()).date()),
-                                  explain_empty=explain_empty, docs_for=self.store.filter_docs)
+                                  explain_empty=explain_empty, docs_for=self.store.filter_docs,
+                                  vocabulary=self.store.vocabulary())
             except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError):
                 if attempt == 2:
                     raise
