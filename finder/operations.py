@@ -78,6 +78,16 @@ class LoadReport:
     course_ids: list[int] = field(default_factory=list)
 
 
+def _pending_submission(db: Session, submission_id: int) -> Submission:
+    """The submission waiting for a decision; LookupError if there is none, ValueError if decided."""
+    submission = db.get(Submission, submission_id)
+    if submission is None:
+        raise LookupError(submission_id)
+    if submission.status != "pending":
+        raise ValueError("already decided")
+    return submission
+
+
 class Catalogue:
     """The operations on the catalogue. `notify(course_ids, version)` keeps the index in step."""
 
@@ -302,11 +312,7 @@ class Catalogue:
         """Approve: a new listing is published, a change applied, a stopped class archived, a report closed."""
         changed: list[int] = []
         with self.sessions.begin() as db:
-            submission = db.get(Submission, submission_id)
-            if submission is None:
-                raise LookupError(submission_id)
-            if submission.status != "pending":
-                raise ValueError("already decided")
+            submission = _pending_submission(db, submission_id)
             course = db.get(Course, submission.course_id) if submission.course_id else None
             if submission.kind in ("new", "change"):
                 if submission.kind == "change" and course is None:
@@ -338,11 +344,7 @@ class Catalogue:
         if status not in ("rejected", "changes-requested"):
             raise ValueError(status)
         with self.sessions.begin() as db:
-            submission = db.get(Submission, submission_id)
-            if submission is None:
-                raise LookupError(submission_id)
-            if submission.status != "pending":
-                raise ValueError("already decided")
+            submission = _pending_submission(db, submission_id)
             submission.status, submission.reason = status, reason
             submission.decided_at, submission.decided_by = utcnow(), actor
             audit(db, actor, status, "submission", submission.id, {"status": "pending"},
