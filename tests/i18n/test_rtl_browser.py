@@ -19,14 +19,12 @@ from finder.settings import load_settings
 from finder.web.services import build_services
 from tests import factories
 from tests.i18n.conftest import MULTILINGUAL_COURSES
+from tests.chromium import CHROMIUM, launched_chromium
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's Chromium is not installed (esol-finder check installs it)", allow_module_level=True)
@@ -79,12 +77,8 @@ def base_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

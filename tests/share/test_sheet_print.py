@@ -16,11 +16,9 @@ from finder.settings import load_settings
 from finder.web.app import create_app
 from finder.web.services import build_services
 from tests import factories
+from tests.chromium import CHROMIUM, launched_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = Path(__file__).resolve().parents[2] / "test-artifacts" / "signpost-sheet-ar.png"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed")]
@@ -69,12 +67,8 @@ def server(tmp_path_factory, shared_postcodes):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("lang", ["ar", "ti", "zh_Hans", "en"])
