@@ -132,11 +132,6 @@ def run_postgres_suite(pytest_args: tuple[str, ...]) -> int:
         click.echo(f"PostgreSQL: running the database-facing tests again on {admin_url}", err=True)
         env = dict(os.environ, ESOL_FINDER_TEST_DATABASE_URL=admin_url)
         code = run_pytest([*suite, "-p", "no:cacheprovider", *pytest_args], env=env)
-        ignored = [f"--ignore={path}" for path in suite] + ["--ignore=tests/browser"]
-        marked = _run([sys.executable, "-m", "pytest", "tests", "-m", "postgres", *ignored, "-p", "no:cacheprovider",
-                       *pytest_args], cwd=ROOT, env=env)
-        if marked not in (0, 5):  # 5: no other test is marked, which is fine
-            code = code or marked
     return code
 
 
