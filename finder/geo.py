@@ -10,10 +10,13 @@ to do. Distances use geopy's geodesic on the WGS84 ellipsoid; coordinates are al
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from geopy import units
+from geopy.distance import EARTH_RADIUS
 from geopy.distance import distance as geopy_distance
 from geopy.distance import geodesic
 
@@ -133,6 +136,24 @@ def district_of(code: str) -> str:
 def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Geodesic distance in miles between two (latitude, longitude) points."""
     return geodesic((float(a[0]), float(a[1])), (float(b[0]), float(b[1]))).miles
+
+
+EARTH_RADIUS_MILES = units.miles(kilometers=EARTH_RADIUS)
+# How far `approximate_miles` may be from `distance_miles`, as a fraction of the distance.
+# Measured: at most 0.56% for points up to 50 miles apart anywhere between 70°S and 70°N.
+APPROXIMATION_ERROR = 0.01
+
+
+def approximate_miles(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """A quick flat-earth distance on the mean sphere, within `APPROXIMATION_ERROR` of
+    `distance_miles` over the few miles of a search radius.
+
+    Only for sorting and sifting many points cheaply (a geodesic takes about 100 µs): every
+    distance shown, and every decision close to a radius, is made with `distance_miles`.
+    """
+    across = math.radians(b[1] - a[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
+    along = math.radians(b[0] - a[0])
+    return EARTH_RADIUS_MILES * math.hypot(across, along)
 
 
 def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:

@@ -22,6 +22,10 @@ def published_courses_query() -> Select:
     return select(Course).where(Course.status == "published").options(*_course_loading()).order_by(Course.id)
 
 
+def published_course_count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(Course).where(Course.status == "published")) or 0
+
+
 def course(db: Session, course_id: int, public: bool = True) -> Course | None:
     stmt = select(Course).where(Course.id == course_id).options(*_course_loading())
     if public:

@@ -153,9 +153,9 @@ def test_missing_or_stale_index_is_rebuilt(services, ids):
     assert "welcome-cafe" in key_set(services, ids, "")
 
 
-def test_words_with_narrow_filters_score_only_allowed_documents_across_segments(services, ids):
-    """Words plus a narrow filter take the leapfrogging path; results stay exact after updates
-    have split the index into several segments."""
+def test_words_with_narrow_filters_stay_exact_across_segments(services, ids):
+    """Words plus a narrow filter: results stay exact after updates have split the index into
+    several segments (document sets, kept postings and rows are per segment)."""
     many = [factories.course(f"club-{n}", f"Chat club {n}", "library",
                              [factories.session("tue", "10:00", "11:00", "library-central")],
                              creche="on-site" if n % 6 == 0 else "none")

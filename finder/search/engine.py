@@ -8,19 +8,21 @@ scores, they only narrow the set.
 
 from __future__ import annotations
 
-import datetime as dt
 import bisect
+import datetime as dt
 import difflib
+import heapq
 import math
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
-from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.spelling import ListCorrector
 from whoosh.analysis import StandardAnalyzer
 
 from finder import domain
-from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, cells_within, stemmed
+from finder.geo import APPROXIMATION_ERROR, approximate_miles, bounding_box, distance_miles
+from finder.search import scoring
+from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, Row, cells_within, facet, stemmed
 from finder.search.params import SearchQuery
 
 _WORDS = StandardAnalyzer()  # lowercases, drops English stop words such as "and", "for"
@@ -116,16 +118,16 @@ def _word_query(word: str, vocabulary: list[str] | None = None) -> Q.Query:
     return Q.Or(parts)
 
 
-def words_query(text: str, vocabulary: list[str] | None = None) -> Q.Query | None:
-    """All words must match. With the catalogue's vocabulary, typos are corrected from its own words."""
-    words = words_of(text)
-    if not words:
-        return None
-    return Q.And([_word_query(w, vocabulary) for w in words])
+def word_queries(text: str, vocabulary: list[str] | None = None) -> list[Q.Query]:
+    """One query per word; all must match. With the catalogue's vocabulary, typos are corrected
+    from its own words."""
+    return [_word_query(w, vocabulary) for w in words_of(text)]
 
 
-def _any(field_name: str, values) -> Q.Query:
-    terms = [Q.Term(field_name, v) for v in values]
+
+def _facets(name: str, values) -> Q.Query:
+    """Any of these values of one exact-match facet."""
+    terms = [Q.Term("facets", facet(name, v)) for v in values]
     return terms[0] if len(terms) == 1 else Q.Or(terms)
 
 
@@ -133,73 +135,42 @@ def filter_parts(query: SearchQuery, place: Place | None, visible_since: int | N
     """One Whoosh query per active filter, keyed by the filter's name in the URL."""
     parts: dict[str, Q.Query] = {}
     if query.creche:
-        parts["creche"] = Q.Term("creche", "on-site")
+        parts["creche"] = _facets("creche", ["on-site"])
     if query.levels:
-        parts["level"] = _any("levels", query.levels)
+        parts["level"] = _facets("level", query.levels)
     if query.kind:
-        parts["kind"] = Q.Term("kind", query.kind)
+        parts["kind"] = _facets("kind", [query.kind])
     # A session on that day at that time: not one on Monday and another in the evening.
     days = query.days or tuple(domain.WEEKDAYS)
     times = query.times or tuple(domain.TIMES_OF_DAY)
     if query.days or query.times:
-        parts["day" if query.days else "time"] = _any("slots", [f"{d}-{t}" for d in days for t in times])
+        parts["day" if query.days else "time"] = _facets("slot", [f"{d}-{t}" for d in days for t in times])
     if query.free:
-        parts["free"] = Q.Term("free", "1")
+        parts["free"] = _facets("free", ["1"])
     if query.women:
-        parts["women"] = Q.Term("women", "1")
+        parts["women"] = _facets("women", ["1"])
     if query.mode:
-        parts["mode"] = Q.Term("modes", query.mode)
+        parts["mode"] = _facets("mode", [query.mode])
     if query.speaks:
-        parts["speaks"] = _any("speaks", query.speaks)
+        parts["speaks"] = _facets("speaks", query.speaks)
     if place is not None:
-        from finder.geo import bounding_box
-
         min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, place.radius_miles)
-        parts["place"] = _any("cells", cells_within(min_lat, max_lat, min_lon, max_lon))
+        parts["place"] = _facets("cell", cells_within(min_lat, max_lat, min_lon, max_lon))
     if visible_since is not None:
         parts["_fresh"] = Q.NumericRange("checked", visible_since, None)
     return parts
 
 
-class AllowedDocs(Q.Query):
-    """Matches a set of document numbers the filters already worked out.
-
-    Required beside the words (`Require(words, AllowedDocs(...))`), it lets Whoosh leapfrog
-    through the words' postings to the allowed documents instead of scoring every match.
-    """
-
-    def __init__(self, top_searcher, docnums):
-        self.top_searcher = top_searcher
-        self.docnums = docnums
-
-    def __repr__(self):
-        return f"AllowedDocs({len(self.docnums)} documents)"
-
-    def __eq__(self, other):
-        return isinstance(other, AllowedDocs) and other.docnums is self.docnums
-
-    def __hash__(self):
-        return id(self.docnums)
-
-    def estimate_size(self, ixreader):
-        return len(self.docnums)
-
-    def matcher(self, searcher, context=None):
-        offset = next((off for leaf, off in self.top_searcher.leaf_searchers() if leaf is searcher), 0)
-        end = offset + searcher.doc_count_all()
-        ids = sorted(d - offset for d in self.docnums if offset <= d < end)
-        return ListMatcher(ids) if ids else NullMatcher()
-
-
-def _filter_docs(parts: dict[str, Q.Query], docs_for, skip: str | None = None) -> set | None:
-    """The documents every active filter allows, as a set (smallest first, so it stays cheap)."""
-    sets = sorted((docs_for(q) for name, q in parts.items() if name != skip), key=len)
+def _matching(queries: list[Q.Query], docs_for) -> set | None:
+    """The documents every query matches, as a set (smallest first, so it stays cheap), or None
+    when nothing narrows the search."""
+    sets = sorted((docs_for(q) for q in queries), key=len)
     if not sets:
         return None
-    allowed = set(sets[0])
+    matched = set(sets[0])
     for other in sets[1:]:
-        allowed &= other
-    return allowed
+        matched &= other
+    return matched
 
 
 def _week_minute(now: dt.datetime) -> int:
@@ -212,87 +183,127 @@ def next_in_minutes(week_minutes: list[int], now_minute: int) -> int | None:
     return min((m - now_minute) % 10080 for m in week_minutes)
 
 
-def _nearest(points, place: Place) -> float | None:
-    from finder.geo import distance_miles
-
-    distances = [distance_miles((place.latitude, place.longitude), (lat, lon)) for lat, lon in points]
-    return min(distances) if distances else None
+def _nearest(points, origin: tuple[float, float], measure) -> float | None:
+    return min((measure(origin, (lat, lon)) for lat, lon in points), default=None)
 
 
-def run(searcher, query: SearchQuery, place: Place | None = None, now: dt.datetime | None = None,
-        visible_since: int | None = None, explain_empty: bool = True, docs_for=None,
-        vocabulary: list[str] | None = None) -> SearchOutcome:
-    """Run `query` on an open Whoosh searcher and return one page of hits.
+def run(store, query: SearchQuery, place: Place | None = None, now: dt.datetime | None = None,
+        visible_since: int | None = None, explain_empty: bool = True) -> SearchOutcome:
+    """Run `query` on an `IndexStore`'s current index and return one page of hits.
 
-    `docs_for(query) -> set of docnums` may cache filter document sets between searches.
+    Which documents match is worked out with sets, each word's and each filter's kept by the
+    store between searches (`IndexStore.filter_docs`); only those are then ranked, by Whoosh's
+    scorer on postings the store keeps (`scoring`), by distance or by next session.
     """
-    docs_for = docs_for or (lambda q: frozenset(searcher.docs_for_query(q)))
-    words = words_query(query.q, vocabulary)
+    searcher = store.searcher()
+    per_word = word_queries(query.q, store.vocabulary())
+    words = Q.And(per_word) if per_word else None
     parts = filter_parts(query, place, visible_since)
-    outcome = _run(searcher, words, _filter_docs(parts, docs_for), query, place, now)
+
+    def matching(skip: str | None = None, with_words: bool = True):
+        return _matching([q for name, q in parts.items() if name != skip] + (per_word if with_words else []),
+                         store.filter_docs)
+
+    outcome = _run(store, searcher, words, matching(), query, place, now)
     if outcome.total == 0 and explain_empty:
         for name in list(parts):
             if name.startswith("_"):
                 continue
-            relaxed = _run(searcher, words, _filter_docs(parts, docs_for, skip=name), query.without(name),
+            relaxed = _run(store, searcher, words, matching(skip=name), query.without(name),
                            place if name != "place" else None, now, count_only=True)
             outcome.relaxations[name] = relaxed.total
         if words is not None:
-            outcome.relaxations["q"] = _run(searcher, None, _filter_docs(parts, docs_for), query, place, now,
+            outcome.relaxations["q"] = _run(store, searcher, None, matching(with_words=False), query, place, now,
                                             count_only=True).total
     return outcome
 
 
-def _run(searcher, words, allowed: set | None, query: SearchQuery, place, now, count_only: bool = False) -> SearchOutcome:
-    if allowed is not None and not allowed:
+def _by_relevance(store, searcher, words: Q.Query, matched: set, limit: int | None = None) -> list[int]:
+    """Matched document numbers, best first (ties in index order, as Whoosh orders them)."""
+    scored = scoring.scores(searcher, words, matched, store.postings)
+    key = lambda docnum: (-scored.get(docnum, 0.0), docnum)
+    if limit is not None and limit < len(matched):
+        return heapq.nsmallest(limit, matched, key=key)
+    return sorted(matched, key=key)
+
+
+def _run(store, searcher, words, matched: set | None, query: SearchQuery, place, now,
+         count_only: bool = False) -> SearchOutcome:
+    """One page of `matched` (None: every document), ranked. `words`, when given, scores them."""
+    if matched is not None and not matched:
         return SearchOutcome(0, [], query.page, query.per_page)
     sort = query.effective_sort
     start = (query.page - 1) * query.per_page
-    needs_all = place is not None or sort in ("next", "distance")
-
-    if not needs_all:
-        if words is None:
-            if count_only:
-                total = len(allowed) if allowed is not None else searcher.doc_count()
-                return SearchOutcome(total, [], query.page, query.per_page)
-            results = searcher.search(Q.Every(), filter=allowed, limit=start + query.per_page,
-                                      sortedby="title_sort", scored=False)
-        else:
-            if allowed is not None and len(allowed) * 4 < searcher.doc_count_all():
-                # Narrow filters: score the words only where the filters allow.
-                words, allowed = Q.Require(words, AllowedDocs(searcher, allowed)), None
-            # optimize=False: count every match while collecting (no second pass for the total).
-            results = searcher.search(words, filter=allowed, limit=1 if count_only else start + query.per_page,
-                                      optimize=False)
-        total = len(results)
+    end = start + query.per_page
+    if place is None and sort not in ("next", "distance"):
+        total = len(matched) if matched is not None else searcher.doc_count()
         if count_only:
             return SearchOutcome(total, [], query.page, query.per_page)
-        hits = [Hit(int(hit["id"])) for hit in results[start:start + query.per_page]]
+        if words is None:
+            results = searcher.search(Q.Every(), filter=matched, limit=end, sortedby="title_sort", scored=False)
+            docnums = [hit.docnum for hit in results[start:end]]
+        else:
+            docnums = _by_relevance(store, searcher, words, matched, limit=end)[start:end]
+        hits = [Hit(int(searcher.stored_fields(docnum)["id"])) for docnum in docnums]
         return SearchOutcome(total, hits, query.page, query.per_page)
 
     # Distance or next-session order, or an exact radius: look at every match once.
-    base = words if words is not None else Q.Every()
-    if words is not None and allowed is not None and len(allowed) * 4 < searcher.doc_count_all():
-        base, allowed = Q.Require(words, AllowedDocs(searcher, allowed)), None
-    results = searcher.search(base, filter=allowed, limit=None, scored=words is not None)
+    if words is None:
+        docnums = sorted(matched) if matched is not None else list(searcher.reader().all_doc_ids())
+    else:
+        # Relevance only breaks ties here (courses at one venue, sessions at one time).
+        docnums = _by_relevance(store, searcher, words, matched)
+    table = store.rows()
     now_minute = _week_minute(now or dt.datetime.now())
-    ranked = []
-    for position, hit in enumerate(results):
-        stored = hit.fields()
-        distance = None
-        if place is not None:
-            distance = _nearest(stored.get("points") or [], place)
-            if distance is None or distance > place.radius_miles:
+    origin = (place.latitude, place.longitude) if place is not None else None
+    # (approximate distance or None, position in relevance order, row), within the radius.
+    matches = []
+    if place is None:
+        matches = [(None, position, table[docnum]) for position, docnum in enumerate(docnums)]
+    else:
+        radius = place.radius_miles
+        sure, unsure = radius * (1 - APPROXIMATION_ERROR), radius * (1 + APPROXIMATION_ERROR)
+        for position, docnum in enumerate(docnums):
+            row = table[docnum]
+            approximate = _nearest(row.points, origin, approximate_miles)
+            if approximate is None or approximate > unsure:
                 continue
-        upcoming = next_in_minutes(stored.get("week_minutes") or [], now_minute)
-        ranked.append((position, distance, upcoming, int(stored["id"])))
-    if sort == "distance" and place is not None:
-        ranked.sort(key=lambda r: (r[1], r[0]))
-    elif sort == "next":
-        ranked.sort(key=lambda r: (r[2] if r[2] is not None else 10**9, r[0]))
-    total = len(ranked)
+            if approximate > sure and _nearest(row.points, origin, distance_miles) > radius:
+                continue  # too near the edge to call quickly: measured exactly, and outside
+            matches.append((approximate, position, row))
+    total = len(matches)
     if count_only:
         return SearchOutcome(total, [], query.page, query.per_page)
-    page = ranked[start:start + query.per_page]
-    hits = [Hit(course_id, distance, upcoming) for _, distance, upcoming, course_id in page]
+    if sort == "distance" and place is not None:
+        page = _nearest_first(matches, origin, end)[start:end]
+    else:
+        if sort == "next":
+            matches.sort(key=lambda m: (_upcoming(m[2], now_minute), m[1]))
+        page = [(m[2], _nearest(m[2].points, origin, distance_miles) if origin else None) for m in matches[start:end]]
+    hits = [Hit(row.course_id, distance, next_in_minutes(row.week_minutes, now_minute)) for row, distance in page]
     return SearchOutcome(total, hits, query.page, query.per_page)
+
+
+def _upcoming(row: Row, now_minute: int) -> int:
+    upcoming = next_in_minutes(row.week_minutes, now_minute)
+    return upcoming if upcoming is not None else 10**9
+
+
+def _nearest_first(matches: list, origin: tuple[float, float], end: int) -> list[tuple[Row, float]]:
+    """The first `end` matches by geodesic distance (then relevance), with their distances.
+
+    Sorted by the quick distance first; only the matches that could be among the first `end`
+    are measured exactly. Any match quicker-measured beyond (1 + e) / (1 - e) times the
+    end-th one is truly farther than all of the first `end`, so it can be left unmeasured.
+    """
+    matches.sort(key=lambda m: (m[0], m[1]))
+    if not matches or end <= 0:
+        return []
+    reach = matches[min(end, len(matches)) - 1][0] * (1 + APPROXIMATION_ERROR) / (1 - APPROXIMATION_ERROR)
+    measured = []
+    for approximate, position, row in matches:
+        if approximate > reach:
+            break
+        measured.append((_nearest(row.points, origin, distance_miles), position, row))
+    measured.sort(key=lambda m: (m[0], m[1]))
+    return [(row, distance) for distance, _, row in measured[:end]]

@@ -16,14 +16,17 @@ import shutil
 import threading
 import uuid
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.analysis.tokenizers import default_pattern as WORD_PATTERN
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError
 
 from finder import domain
+from finder.search.scoring import TermPostings
 
 # Chinese is written without spaces, so whole words cannot be split out; overlapping pairs of
 # characters ("英语课程" -> 英语 语课 课程) let a two-character query find a longer text.
@@ -31,6 +34,7 @@ CJK_RUNS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]
 CJK_BIGRAMS = RegexTokenizer(CJK_RUNS) | NgramFilter(minsize=2, maxsize=2)
 
 ENGLISH_IDEA = "esol"
+ENGLISH_SET = frozenset(domain.ENGLISH_SYNONYMS)
 
 
 class OneIdeaFilter(Filter):
@@ -57,10 +61,10 @@ def unstemmed(minsize: int = 2):
 
 
 # Bump when an analyzer changes, so an index built the old way is rebuilt rather than trusted.
-ANALYZERS_VERSION = "one-idea-4"
+ANALYZERS_VERSION = "facets-1"
 
 SCHEMA = Schema(
-    id=ID(stored=True, unique=True),
+    id=KEYWORD(stored=True, unique=True, scorable=True),
     title=TEXT(analyzer=stemmed(), phrase=False),
     organisation=TEXT(analyzer=stemmed(), phrase=False),
     venue=TEXT(analyzer=stemmed(), phrase=False),
@@ -69,22 +73,24 @@ SCHEMA = Schema(
     translated=TEXT(analyzer=unstemmed(minsize=1), phrase=False),
     # The same in character pairs for Chinese (and other scripts written without spaces).
     translated_cjk=TEXT(analyzer=CJK_BIGRAMS, phrase=False),
-    levels=KEYWORD(commas=True),
-    kind=ID,
-    creche=ID,
-    # Day and time of day of each session together ("mon-evening"): days, times and both filter on it.
-    slots=KEYWORD(commas=True),
-    free=ID,
-    women=ID,
-    modes=KEYWORD(commas=True),
-    speaks=KEYWORD(commas=True),
+    # Every exact-match value in one field ("creche:on-site", "level:entry-1", "slot:mon-evening",
+    # "cell:1068:-38"; see `facet`): one field to write instead of nine makes a build faster.
+    # Scorable only so that it has a lengths column: without one, Whoosh's segment writer looks
+    # for that column on disk for every posting.
+    facets=KEYWORD(commas=True, scorable=True),
     checked=NUMERIC(int, bits=32, shift_step=8),
-    # The map grid cells the venues stand in, for the near-me prefilter.
-    cells=KEYWORD(commas=True),
-    title_sort=ID(sortable=True),
+    # Only a column (no postings): the order of a search with no words.
+    title_sort=COLUMN(VarBytesColumn()),
     points=STORED,
     week_minutes=STORED,
 )
+
+
+def facet(name: str, value: str) -> str:
+    """An exact-match value as the `facets` field holds it. Names: level, kind, creche, free,
+    women, mode, speaks, slot (day and time of day of one session: "mon-evening", so that
+    days, times and both together filter on it) and cell (a map grid cell a venue stands in)."""
+    return f"{name}:{value}"
 
 
 def schema_signature() -> list[str]:
@@ -110,7 +116,14 @@ def cells_within(min_lat: float, max_lat: float, min_lon: float, max_lon: float)
 
 VOCABULARY_KEY = "_vocabulary"
 VOCABULARY_FILE = "vocabulary.txt"
-_WORDS = unstemmed(minsize=1)
+
+
+def vocabulary_words(*texts: str) -> set[str]:
+    """The words of some texts as `unstemmed()` sees them (lowercased, ESOL/EAL… as one), in one regex pass."""
+    words = {m.group() for m in WORD_PATTERN.finditer(" ".join(texts).lower())}
+    if words & ENGLISH_SET:
+        words = (words - ENGLISH_SET) | {ENGLISH_IDEA}
+    return words
 
 
 def _modes(mode: str) -> list[str]:
@@ -129,39 +142,59 @@ def course_document(course) -> dict:
     """The index document for a published course (organisation, sessions, venues loaded)."""
     venues = course.venues
     sessions = course.sessions
-    slots = sorted({f"{s.weekday}-{domain.time_of_day(s.start_time)}" for s in sessions})
+    slots = {f"{s.weekday}-{domain.time_of_day(s.start_time)}" for s in sessions}
     venue_words = " ".join(f"{v.name} {v.address} {v.postcode}" for v in venues)
     translated = " ".join(f"{t.title} {t.description}" for t in course.translations)
     points = [[v.latitude, v.longitude] for v in venues if v.latitude is not None and v.longitude is not None]
+    facets = [facet("kind", course.kind), facet("creche", course.creche),
+              facet("free", "1" if course.free else "0"), facet("women", "1" if course.women_only else "0")]
+    facets += [facet("level", level) for level in course.levels or []]
+    facets += [facet("mode", mode) for mode in _modes(course.mode)]
+    facets += [facet("speaks", language) for language in course.languages or []]
+    facets += [facet("slot", slot) for slot in sorted(slots)]
+    facets += [facet("cell", c) for c in sorted({cell(lat, lon) for lat, lon in points})]
     document = dict(
         id=str(course.id),
         title=course.title,
         organisation=course.organisation.name,
         venue=venue_words,
-        description=course.description or "",
-        translated=translated,
-        translated_cjk=translated,
-        levels=",".join(course.levels or []),
-        kind=course.kind,
-        creche=course.creche,
-        slots=",".join(slots),
-        free="1" if course.free else "0",
-        women="1" if course.women_only else "0",
-        modes=",".join(_modes(course.mode)),
-        speaks=",".join(course.languages or []),
+        facets=",".join(facets),
         checked=checked_ordinal(course),
-        title_sort=course.title.casefold()[:100],
+        title_sort=course.title.casefold()[:100].encode("utf-8"),
         points=points,
         week_minutes=sorted(domain.WEEKDAY_INDEX[s.weekday] * 1440 + s.start_time.hour * 60 + s.start_time.minute
                             for s in sessions),
     )
+    # Empty text is left out rather than analysed for nothing.
+    if course.description:
+        document["description"] = course.description
+    if translated:
+        document["translated"] = document["translated_cjk"] = translated
     # Every word as written, for typo corrections: kept beside the index, not in it.
-    document[VOCABULARY_KEY] = {token.text for text in (course.title, course.organisation.name, venue_words,
-                                                         course.description or "", translated)
-                                for token in _WORDS(text)}
-    if points:
-        document["cells"] = ",".join(sorted({cell(lat, lon) for lat, lon in points}))
+    document[VOCABULARY_KEY] = vocabulary_words(course.title, course.organisation.name, venue_words,
+                                                course.description or "", translated)
     return document
+
+
+class Row(NamedTuple):
+    """What a search needs of a document beyond matching it: to place it, time it and name it."""
+
+    course_id: int
+    points: list
+    week_minutes: list
+
+
+def document_row(stored: dict) -> Row:
+    return Row(int(stored["id"]), stored.get("points") or [], stored.get("week_minutes") or [])
+
+
+PARALLEL_FROM = 5000
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class IndexStore:
@@ -177,6 +210,10 @@ class IndexStore:
         self._searcher = None
         self._filter_cache: dict[str, frozenset] = {}
         self._vocabulary: tuple | None = None
+        self._rows: list[Row] | None = None
+        self._segment_rows: dict[str, list[Row]] = {}
+        # Each term's postings per segment, for ranking (see `scoring`).
+        self.postings = TermPostings()
 
     # -- where it is ---------------------------------------------------------------
     def _current_name(self) -> str | None:
@@ -205,14 +242,23 @@ class IndexStore:
         os.replace(tmp, directory / "catalogue.json")
 
     # -- building --------------------------------------------------------------------
-    def rebuild(self, documents: Iterable[dict], version: int) -> int:
-        """Build a complete new index beside the old one, then swap it in. Returns the count."""
+    def rebuild(self, documents: Iterable[dict], version: int, expected: int = 0) -> int:
+        """Build a complete new index beside the old one, then swap it in. Returns the count.
+
+        From `PARALLEL_FROM` `expected` documents on, the build is shared between processes,
+        one per core, each writing its own segment (measured: 100,000 courses in 90 s instead
+        of 150 s on two cores); a small catalogue is quicker in this one.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"gen-{dt.datetime.now(dt.timezone.utc):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
         directory = self.root / name
         directory.mkdir()
         ix = whoosh_index.create_in(str(directory), SCHEMA)
-        writer = ix.writer(procs=1, limitmb=256)
+        procs = min(_cores(), 4) if expected >= PARALLEL_FROM else 1
+        if procs > 1:
+            writer = ix.writer(procs=procs, limitmb=256, multisegment=True)
+        else:
+            writer = ix.writer(limitmb=256)
         count = 0
         vocabulary: set[str] = set()
         try:
@@ -307,7 +353,31 @@ class IndexStore:
             if self._searcher is None:
                 self._searcher = ix.searcher()
                 self._filter_cache = {}
+                self._rows = None
             return self._searcher
+
+    def rows(self) -> list[Row]:
+        """Every document's `Row`, by document number, for the current searcher.
+
+        A segment never changes once written, so its rows are read once and kept: after a
+        commit only the new segment is read (a rebuild or a merge reads the whole index again).
+        """
+        with self._lock:
+            searcher = self._searcher if self._searcher is not None else self.searcher()
+            if self._rows is None:
+                table: list[Row] = []
+                kept: dict[str, list[Row]] = {}
+                for leaf, offset in searcher.leaf_searchers():
+                    reader = leaf.reader()
+                    key = reader.segment().segment_id()
+                    rows = self._segment_rows.get(key)
+                    if rows is None:
+                        rows = [document_row(reader.stored_fields(n)) for n in range(reader.doc_count_all())]
+                    kept[key] = rows
+                    assert offset == len(table), "segments out of order"
+                    table.extend(rows)
+                self._segment_rows, self._rows = kept, table
+            return self._rows
 
     def filter_docs(self, query) -> frozenset:
         """The documents a filter query allows, cached until the index changes.
@@ -326,6 +396,8 @@ class IndexStore:
             return docs
 
     def _close(self) -> None:
+        self._rows, self._segment_rows = None, {}
+        self.postings.clear()
         if self._searcher is not None:
             self._searcher.close()
         self._searcher = None

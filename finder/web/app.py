@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     if prepare:
         services.prepare()
+        services.search.warm()
 
     routes = [
         *public.routes,
