@@ -105,3 +105,30 @@ def test_quick_distance_stays_within_its_stated_error():
         b = (a[0] + rng.uniform(-0.3, 0.3), a[1] + rng.uniform(-0.5, 0.5))
         exact = distance_miles(a, b)
         assert abs(approximate_miles(a, b) - exact) <= APPROXIMATION_ERROR * exact + 1e-9
+
+
+def test_a_parallel_build_finds_what_a_single_process_build_finds(tmp_path, monkeypatch):
+    """Large catalogues are built by several processes, each writing a segment."""
+    from finder.search import index
+
+    rng = random.Random(11)
+    courses = [generated_course(n, rng) for n in range(1, 301)]
+    single = IndexStore(tmp_path / "single")
+    single.rebuild((course_document(c) for c in courses), version=1, expected=len(courses))
+    monkeypatch.setattr(index, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(index, "_cores", lambda: 2)
+    shared = IndexStore(tmp_path / "shared")
+    assert shared.rebuild((course_document(c) for c in courses), version=1, expected=len(courses)) == 300
+    assert len(shared.searcher().leaf_searchers()) >= 2
+    for query_string in SEARCHES + ["creche=1&level=entry-1", ""]:
+        params = dict(p.split("=") for p in query_string.split("&") if p)
+        found = []
+        for store in (single, shared):
+            ids = set()
+            for page in (1, 2, 3):
+                parsed = parse({**params, "per_page": "100", "page": str(page)}).query
+                ids |= {h.course_id for h in engine.run(store, parsed, None, visible_since=0, explain_empty=False).hits}
+            found.append(ids)
+        assert found[0] == found[1]
+    single.close()
+    shared.close()

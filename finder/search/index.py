@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -208,7 +209,8 @@ class IndexStore:
         self._index = None
         self._index_dir: str | None = None
         self._searcher = None
-        self._filter_cache: dict[str, frozenset] = {}
+        self._filter_cache: OrderedDict[str, frozenset] = OrderedDict()
+        self._filter_size = 0
         self._vocabulary: tuple | None = None
         self._rows: list[Row] | None = None
         self._segment_rows: dict[str, list[Row]] = {}
@@ -352,7 +354,7 @@ class IndexStore:
                 self._searcher = None
             if self._searcher is None:
                 self._searcher = ix.searcher()
-                self._filter_cache = {}
+                self._filter_cache, self._filter_size = OrderedDict(), 0
                 self._rows = None
             return self._searcher
 
@@ -379,20 +381,28 @@ class IndexStore:
                 self._segment_rows, self._rows = kept, table
             return self._rows
 
-    def filter_docs(self, query) -> frozenset:
-        """The documents a filter query allows, cached until the index changes.
+    # How many document numbers `filter_docs` keeps at most (about 60 bytes each).
+    KEPT_DOCUMENTS = 2_000_000
 
-        Filters repeat across searches (crèche, a level, the freshness cut-off), so their
-        document sets are kept per searcher instead of being worked out again each time.
+    def filter_docs(self, query) -> frozenset:
+        """The documents a word's or a filter's query matches, kept until the index changes.
+
+        Words and filters repeat across searches (crèche, a level, "english", the freshness
+        cut-off), so their document sets are kept instead of being worked out again each time;
+        past `KEPT_DOCUMENTS` the least recently used go first.
         """
         with self._lock:
             searcher = self._searcher if self._searcher is not None else self.searcher()
             key = repr(query)
             docs = self._filter_cache.get(key)
-            if docs is None:
-                if len(self._filter_cache) > 512:
-                    self._filter_cache.clear()
-                docs = self._filter_cache[key] = frozenset(searcher.docs_for_query(query))
+            if docs is not None:
+                self._filter_cache.move_to_end(key)
+                return docs
+            docs = self._filter_cache[key] = frozenset(searcher.docs_for_query(query))
+            self._filter_size += len(docs) + 1
+            while self._filter_size > self.KEPT_DOCUMENTS and len(self._filter_cache) > 1:
+                _, dropped = self._filter_cache.popitem(last=False)
+                self._filter_size -= len(dropped) + 1
             return docs
 
     def _close(self) -> None:
