@@ -106,7 +106,7 @@ def run_size(size: int, searches: int) -> dict:
     cities = list(CITIES.values())
     near = lambda n: {"q": QUERIES[n % len(QUERIES)], "creche": "1", "postcode": cities[n % len(cities)][2],
                       "radius": "5", "sort": "distance"}
-    place = lambda n: engine.Place(cities[n % len(cities)][0], cities[n % len(cities)][1], 5)
+    place = lambda n: engine.SearchArea(cities[n % len(cities)][0], cities[n % len(cities)][1], 5)
     timings, totals = measure(near, place)
     figures.update(words_creche_5mi_p50_ms=round(statistics.median(timings), 1),
                    words_creche_5mi_p95_ms=round(percentile(timings, 95), 1),

@@ -82,7 +82,7 @@ def test_near_me_order_and_distances_are_geodesic(store, radius, page):
     parsed = parse({"q": "club", "lat": str(origin[0]), "lon": str(origin[1]), "radius": str(radius),
                     "sort": "distance", "per_page": "10", "page": str(page)}).query
     assert parsed.effective_sort == "distance"
-    outcome = engine.run(store, parsed, engine.Place(*origin, radius), visible_since=0, explain_empty=False)
+    outcome = engine.run(store, parsed, engine.SearchArea(*origin, radius), visible_since=0, explain_empty=False)
 
     searcher = store.searcher()
     within = []

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from finder.models import Course, Organisation
 from finder.oruk import ids
 from finder.oruk.vocabulary import BY_ID, all_terms
-from finder.search.engine import Place
+from finder.search.engine import SearchArea
 from finder.search.params import MAX_QUERY_LENGTH, SearchQuery
 
 DEFAULT_PER_PAGE = 50
@@ -42,7 +42,7 @@ class ServiceFilter:
     term_ids: tuple[str, ...] = ()
     taxonomy_ids: tuple[str, ...] = ()
     organization_id: str = ""
-    place: Place | None = None
+    place: SearchArea | None = None
 
     @property
     def needs_vocabulary(self) -> bool:
@@ -117,7 +117,7 @@ def parse_filter(params, postcodes=None) -> ServiceFilter:
         raise FilterError("lat" if latitude is None else "long", "Give both lat and long.")
     place = None
     if latitude is not None:
-        place = Place(latitude, longitude, (proximity or DEFAULT_PROXIMITY_METRES) / METRES_PER_MILE)
+        place = SearchArea(latitude, longitude, (proximity or DEFAULT_PROXIMITY_METRES) / METRES_PER_MILE)
     elif params.get("postcode"):
         from finder.geo import PostcodeError
 
@@ -125,7 +125,7 @@ def parse_filter(params, postcodes=None) -> ServiceFilter:
             found = postcodes.lookup(str(params.get("postcode")))
         except PostcodeError as exc:
             raise FilterError("postcode", str(exc.message)) from None
-        place = Place(found.latitude, found.longitude, (proximity or DEFAULT_PROXIMITY_METRES) / METRES_PER_MILE)
+        place = SearchArea(found.latitude, found.longitude, (proximity or DEFAULT_PROXIMITY_METRES) / METRES_PER_MILE)
     elif proximity is not None:
         raise FilterError("proximity", "proximity needs lat and long, or a postcode.")
     organization = _uuids(params, "organization_id")

@@ -1,9 +1,11 @@
-"""Running a search: words to a Whoosh query, filters to a filter query, ranking and paging.
+"""Running a search: words and filters to the set of matching documents, then ranking and paging.
 
 Words are never parsed as query syntax: they are split into terms and each term must match
-(stemmed in title, organisation, venue or description; fuzzily for typos; in any language a
-listing is given in). ESOL, EAL, English and speaking are one idea. Filters never change
-scores, they only narrow the set.
+(stemmed in title, organisation, venue or description; corrected from the catalogue's own
+words for typos; in any language a listing is given in). ESOL, EAL, English and speaking are
+one idea. Each word and each filter is a Whoosh query whose documents the `IndexStore` keeps;
+a search intersects those sets. Filters never change scores, they only narrow the set; the
+words rank what matched (`scoring`), unless distance or the next session orders it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ MAX_TERMS = 12
 
 
 @dataclass
-class Place:
+class SearchArea:
+    """Where to look: a centre (a resolved postcode or the browser's location) and a radius."""
+
     latitude: float
     longitude: float
     radius_miles: float
@@ -131,7 +135,7 @@ def _facets(name: str, values) -> Q.Query:
     return terms[0] if len(terms) == 1 else Q.Or(terms)
 
 
-def filter_parts(query: SearchQuery, place: Place | None, visible_since: int | None) -> dict[str, Q.Query]:
+def filter_parts(query: SearchQuery, place: SearchArea | None, visible_since: int | None) -> dict[str, Q.Query]:
     """One Whoosh query per active filter, keyed by the filter's name in the URL."""
     parts: dict[str, Q.Query] = {}
     if query.creche:
@@ -187,7 +191,7 @@ def _nearest(points, origin: tuple[float, float], measure) -> float | None:
     return min((measure(origin, (lat, lon)) for lat, lon in points), default=None)
 
 
-def run(store, query: SearchQuery, place: Place | None = None, now: dt.datetime | None = None,
+def run(store, query: SearchQuery, place: SearchArea | None = None, now: dt.datetime | None = None,
         visible_since: int | None = None, explain_empty: bool = True) -> SearchOutcome:
     """Run `query` on an `IndexStore`'s current index and return one page of hits.
 

@@ -74,7 +74,7 @@ class SearchService:
     def visible_since(self, today: dt.date | None = None) -> int:
         return (today or dt.date.today()).toordinal() - self.hide_after_days
 
-    def search(self, query: SearchQuery, place: engine.Place | None = None, now: dt.datetime | None = None,
+    def search(self, query: SearchQuery, place: engine.SearchArea | None = None, now: dt.datetime | None = None,
                explain_empty: bool = True) -> engine.SearchOutcome:
         for attempt in (1, 2):
             try:

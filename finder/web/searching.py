@@ -17,13 +17,13 @@ class SearchPage:
     outcome: engine.SearchOutcome
     items: list = field(default_factory=list)  # [(Course, Hit)]
     place_label: str = ""
-    place: engine.Place | None = None
+    place: engine.SearchArea | None = None
 
 
-def resolve_place(services, query: SearchQuery, problems: list[ParamProblem]) -> tuple[SearchQuery, engine.Place | None, str]:
+def resolve_place(services, query: SearchQuery, problems: list[ParamProblem]) -> tuple[SearchQuery, engine.SearchArea | None, str]:
     """Turn the postcode (or browser coordinates) into a place; a bad postcode is reported and dropped."""
     if query.lat is not None and query.lon is not None and not query.postcode:
-        return query, engine.Place(query.lat, query.lon, query.radius), str(_l("your location"))
+        return query, engine.SearchArea(query.lat, query.lon, query.radius), str(_l("your location"))
     if not query.postcode:
         return query, None, ""
     from finder.geo import PostcodeError
@@ -33,7 +33,7 @@ def resolve_place(services, query: SearchQuery, problems: list[ParamProblem]) ->
     except PostcodeError as exc:
         problems.append(ParamProblem("postcode", exc.message, exc.hint))
         return query.without("place"), None, ""
-    return query, engine.Place(place.latitude, place.longitude, query.radius), place.label
+    return query, engine.SearchArea(place.latitude, place.longitude, query.radius), place.label
 
 
 def perform(services, params, explain_empty: bool = True) -> SearchPage:
