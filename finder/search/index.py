@@ -248,8 +248,10 @@ class IndexStore:
         """Build a complete new index beside the old one, then swap it in. Returns the count.
 
         From `PARALLEL_FROM` `expected` documents on, the build is shared between processes,
-        one per core, each writing its own segment (measured: 100,000 courses in 90 s instead
-        of 150 s on two cores); a small catalogue is quicker in this one.
+        one per core, each writing its own segment and sorting its postings in memory (limitmb
+        512: spilling them to disk and merging took half as long again). Measured on two cores:
+        100,000 courses in 45-55 s, 70 s from the database, against 150 s in one process
+        with spills; the largest process about 620 MB. A small catalogue is quicker in this one.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"gen-{dt.datetime.now(dt.timezone.utc):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -258,7 +260,7 @@ class IndexStore:
         ix = whoosh_index.create_in(str(directory), SCHEMA)
         procs = min(_cores(), 4) if expected >= PARALLEL_FROM else 1
         if procs > 1:
-            writer = ix.writer(procs=procs, limitmb=256, multisegment=True)
+            writer = ix.writer(procs=procs, limitmb=512, multisegment=True)
         else:
             writer = ix.writer(limitmb=256)
         count = 0
