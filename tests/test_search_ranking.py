@@ -70,6 +70,8 @@ def test_matches_and_ranking_are_whooshs_own(store, query_string):
 
     ours = scoring.scores(searcher, words, set(whoosh_scores), scoring.TermPostings())
     assert ours.keys() == whoosh_scores.keys()
+    # Kept postings past their budget are dropped or not kept at all, never wrong.
+    assert scoring.scores(searcher, words, set(whoosh_scores), scoring.TermPostings(budget=20)) == ours
     for docnum, score in whoosh_scores.items():
         assert ours[docnum] == pytest.approx(score, rel=1e-9)
     best_first = sorted(whoosh_scores, key=lambda d: (-whoosh_scores[d], d))[:parsed.per_page]

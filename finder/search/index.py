@@ -8,6 +8,7 @@ means it is stale and gets rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -15,10 +16,10 @@ import os
 import shutil
 import threading
 import uuid
-from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+from cachetools import LRUCache
 from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.tokenizers import default_pattern as WORD_PATTERN
@@ -209,8 +210,7 @@ class IndexStore:
         self._index = None
         self._index_dir: str | None = None
         self._searcher = None
-        self._filter_cache: OrderedDict[str, frozenset] = OrderedDict()
-        self._filter_size = 0
+        self._filter_cache = self._new_filter_cache()
         self._vocabulary: tuple | None = None
         self._rows: list[Row] | None = None
         self._segment_rows: dict[str, list[Row]] = {}
@@ -356,7 +356,7 @@ class IndexStore:
                 self._searcher = None
             if self._searcher is None:
                 self._searcher = ix.searcher()
-                self._filter_cache, self._filter_size = OrderedDict(), 0
+                self._filter_cache = self._new_filter_cache()
                 self._rows = None
             return self._searcher
 
@@ -386,6 +386,9 @@ class IndexStore:
     # How many document numbers `filter_docs` keeps at most (about 60 bytes each).
     KEPT_DOCUMENTS = 2_000_000
 
+    def _new_filter_cache(self) -> LRUCache:
+        return LRUCache(maxsize=self.KEPT_DOCUMENTS, getsizeof=lambda docs: len(docs) + 1)
+
     def filter_docs(self, query) -> frozenset:
         """The documents a word's or a filter's query matches, kept until the index changes.
 
@@ -397,14 +400,10 @@ class IndexStore:
             searcher = self._searcher if self._searcher is not None else self.searcher()
             key = repr(query)
             docs = self._filter_cache.get(key)
-            if docs is not None:
-                self._filter_cache.move_to_end(key)
-                return docs
-            docs = self._filter_cache[key] = frozenset(searcher.docs_for_query(query))
-            self._filter_size += len(docs) + 1
-            while self._filter_size > self.KEPT_DOCUMENTS and len(self._filter_cache) > 1:
-                _, dropped = self._filter_cache.popitem(last=False)
-                self._filter_size -= len(dropped) + 1
+            if docs is None:
+                docs = frozenset(searcher.docs_for_query(query))
+                with contextlib.suppress(ValueError):  # larger than the whole budget: not kept
+                    self._filter_cache[key] = docs
             return docs
 
     def _close(self) -> None:

@@ -11,9 +11,11 @@ multiplies by its boost. `tests/test_search.py` checks the scores equal Whoosh's
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 
+from cachetools import LRUCache
 from whoosh import query as Q
 
 
@@ -35,18 +37,15 @@ class TermPostings:
     so what is kept stays true until the segment is merged away."""
 
     def __init__(self, budget: int = 2_000_000):
-        self.budget = budget
-        self._kept: OrderedDict[tuple, dict[int, float]] = OrderedDict()
-        self._size = 0
+        self._kept = LRUCache(maxsize=budget, getsizeof=lambda postings: len(postings) + 1)
         self._lock = threading.Lock()
 
     def get(self, leaf, fieldname: str, text: str) -> dict[int, float]:
         key = (leaf.reader().segment().segment_id(), fieldname, text)
         with self._lock:
             postings = self._kept.get(key)
-            if postings is not None:
-                self._kept.move_to_end(key)
-                return postings
+        if postings is not None:
+            return postings
         postings = {}
         field = leaf.schema[fieldname] if fieldname in leaf.schema else None
         if field is not None:
@@ -56,19 +55,13 @@ class TermPostings:
                 while matcher.is_active():
                     postings[matcher.id()] = matcher.weight()
                     matcher.next()
-        with self._lock:
-            if key not in self._kept:
-                self._kept[key] = postings
-                self._size += len(postings) + 1
-                while self._size > self.budget and len(self._kept) > 1:
-                    _, dropped = self._kept.popitem(last=False)
-                    self._size -= len(dropped) + 1
+        with self._lock, contextlib.suppress(ValueError):  # larger than the whole budget: not kept
+            self._kept[key] = postings
         return postings
 
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
-            self._size = 0
 
 
 def scores(searcher, query: Q.Query, matched, postings: TermPostings) -> dict[int, float]:
