@@ -66,6 +66,7 @@ def unstemmed(minsize: int = 2):
 ANALYZERS_VERSION = "facets-1"
 
 SCHEMA = Schema(
+    # The course id. Scorable (never scored) for the same reason as `facets` below.
     id=KEYWORD(stored=True, unique=True, scorable=True),
     title=TEXT(analyzer=stemmed(), phrase=False),
     organisation=TEXT(analyzer=stemmed(), phrase=False),
