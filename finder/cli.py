@@ -99,9 +99,10 @@ def reindex() -> None:
 
 
 # Commands that live with the room they belong to.
-from finder.devtasks import check  # noqa: E402
+from finder.devtasks import check, lock  # noqa: E402
 
 main.add_command(check)
+main.add_command(lock)
 from finder.backup import backup_command, restore_command  # noqa: E402
 
 main.add_command(backup_command); main.add_command(restore_command)  # noqa: E702

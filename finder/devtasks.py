@@ -152,3 +152,44 @@ def check(no_install: bool, no_postgres: bool, postgres_only: bool, pytest_args:
                                        "(install it, or pass --no-postgres)")
         code = run_postgres_suite(pytest_args) or code
     sys.exit(code)
+
+
+LOCK_FILE = ROOT / "requirements" / "lock.txt"
+LOCK_EXTRAS = ("test", "postgres", "lock")
+
+
+def compile_lock(upgrade: bool, packages: tuple[str, ...]) -> int:
+    """Resolve every runtime and test dependency afresh into requirements/lock.txt (pip-tools)."""
+    if _run([sys.executable, "-c", "import piptools"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
+        if _run([sys.executable, "-m", "pip", "install", "-q", "-c", str(LOCK_FILE), "pip-tools"]) != 0:
+            raise click.ClickException("could not install pip-tools")
+    command = [sys.executable, "-m", "piptools", "compile", "-q", "--strip-extras", "--allow-unsafe",
+               "--no-emit-index-url", "--no-emit-find-links", "--no-emit-trusted-host",
+               *[f"--extra={extra}" for extra in LOCK_EXTRAS], "--output-file", str(LOCK_FILE.relative_to(ROOT))]
+    if upgrade:
+        command.append("--upgrade")
+    for package in packages:
+        command += ["--upgrade-package", package]
+    return _run([*command, "pyproject.toml"], cwd=ROOT)
+
+
+@click.command("lock")
+@click.option("--upgrade", is_flag=True, help="Move every dependency to its newest release allowed by pyproject.toml.")
+@click.option("--upgrade-package", "-P", "packages", multiple=True, help="Move only this package (repeat for more).")
+@click.option("--no-check", is_flag=True, help="Only write the lock file; do not reinstall and run the tests.")
+def lock(upgrade: bool, packages: tuple[str, ...], no_check: bool) -> None:
+    """Refresh requirements/lock.txt, install exactly it into a fresh virtualenv and run the whole suite there."""
+    if compile_lock(upgrade, packages) != 0:
+        raise click.ClickException("pip-compile failed")
+    click.echo(f"Lock written: {LOCK_FILE.relative_to(ROOT)} (review the diff before committing it)")
+    if no_check:
+        return
+    venv = ROOT / ".venv-lock"
+    python = venv / "bin" / "python"
+    steps = [[sys.executable, "-m", "venv", "--clear", str(venv)],
+             [str(python), "-m", "pip", "install", "-q", "-c", str(LOCK_FILE), "-e", f"{ROOT}[test]"],
+             [str(venv / "bin" / "esol-finder"), "check"]]
+    for step in steps:
+        code = _run(step, cwd=ROOT)
+        if code != 0:
+            sys.exit(code)
