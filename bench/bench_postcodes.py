@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from finder.postcodes import PostcodeDirectory, build, read_codepoint  # noqa: E402
+from finder.geo.postcodes import PostcodeDirectory, build, read_codepoint  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> str:

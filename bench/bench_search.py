@@ -71,7 +71,7 @@ def percentile(values, p):
 
 
 def run_size(size: int, searches: int) -> dict:
-    from finder.geo import PostcodeError  # noqa: F401  (the geo room must be importable)
+    from finder.geo.shapes import PostcodeError  # noqa: F401  (the geo room must be importable)
     from finder.search import engine
     from finder.search.index import IndexStore, course_document
     from finder.search.params import parse

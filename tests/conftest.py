@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from finder.settings import load_settings
 from finder.web.app import create_app
-from finder.web.services import build_services
+from finder.services import build_services
 from tests import factories
 
 
@@ -89,7 +89,7 @@ def services(settings, shared_postcodes):
 def shared_postcodes(tmp_path_factory):
     """The offline postcode directory, built once per test run (it takes a few seconds)."""
     try:
-        from finder.postcodes import PostcodeDirectory
+        from finder.geo.postcodes import PostcodeDirectory
     except ImportError:
         return None
     return PostcodeDirectory.ensure(tmp_path_factory.mktemp("postcodes") / "postcodes.sqlite")

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from finder.backup import BackupError, backup, check_database_file, restore
+from finder.operations.backup import BackupError, backup, check_database_file, restore
 from finder.cli import main
 from tests import factories
 

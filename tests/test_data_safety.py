@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 
 from finder.models import Course, CourseSession
 from finder.web.app import create_app
-from finder.web.services import build_services
+from finder.services import build_services
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ sqlite_only = pytest.mark.skipif(bool(os.environ.get("ESOL_FINDER_TEST_DATABASE_
 WRITER = textwrap.dedent("""
     import json, sys
     from finder.settings import load_settings
-    from finder.web.services import build_services
+    from finder.services import build_services
     from tests import factories
 
     mode, data_dir, database_url, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])

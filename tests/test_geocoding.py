@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from finder.geo import Place
-from finder.geocoding import DEFAULT_USER_AGENT, AddressGeocoder
+from finder.geo.shapes import Place
+from finder.geo.geocoding import DEFAULT_USER_AGENT, AddressGeocoder
 
 ANSWERS = {  # query -> Nominatim /search answer (status, JSON body)
     "1 Princes Road, Liverpool": (200, [{
@@ -95,7 +95,7 @@ def test_not_found(geocoder):
 
 
 def test_answers_outside_the_uk_are_dropped(geocoder, caplog):
-    with caplog.at_level(logging.WARNING, logger="finder.geocoding"):
+    with caplog.at_level(logging.WARNING, logger="finder.geo.geocoding"):
         assert geocoder.geocode("Rue de Rivoli, Paris") is None
     assert "outside the UK" in caplog.text
 
@@ -103,7 +103,7 @@ def test_answers_outside_the_uk_are_dropped(geocoder, caplog):
 @pytest.mark.parametrize("address", ["Broken", "Garbled"])
 def test_a_failing_service_gives_none_fast(geocoder, caplog, address):
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="finder.geocoding"):
+    with caplog.at_level(logging.WARNING, logger="finder.geo.geocoding"):
         assert geocoder.geocode(address) is None
     assert time.monotonic() - started < 1.5
     assert len(FakeNominatim.requests) == 1  # no retries
@@ -116,7 +116,7 @@ def test_an_unreachable_service_gives_none_fast(caplog):
         port = probe.getsockname()[1]
     started = time.monotonic()
     with AddressGeocoder(domain=f"127.0.0.1:{port}", scheme="http", timeout=2) as geocoder, \
-            caplog.at_level(logging.WARNING, logger="finder.geocoding"):
+            caplog.at_level(logging.WARNING, logger="finder.geo.geocoding"):
         assert geocoder.geocode("1 Princes Road, Liverpool") is None
     assert time.monotonic() - started < 2
     assert "geocoder failed" in caplog.text

@@ -96,7 +96,7 @@ def test_static_files_are_fingerprinted_compressed_and_cached_for_a_year(fixture
 
 
 def test_fingerprint_changes_when_the_file_changes(tmp_path, monkeypatch):
-    from finder.web import templating
+    from finder.web.kit import templating
 
     (tmp_path / "a.css").write_text("body { color: red }")
     monkeypatch.setattr(templating, "STATIC_DIR", tmp_path)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from whoosh import query as Q
 
-from finder.geo import APPROXIMATION_ERROR, approximate_miles, distance_miles
+from finder.geo.shapes import APPROXIMATION_ERROR, approximate_miles, distance_miles
 from finder.search import engine, scoring
 from finder.search.index import IndexStore, course_document
 from finder.search.params import parse

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from finder import domain, geo
+from finder import domain
+from finder.geo import shapes as geo
 from finder.i18n import lazy_gettext as _l
 from finder.imports import columns
-from finder.operations import slugify
+from finder.domain.values import slugify
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,159}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")

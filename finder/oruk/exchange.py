@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from finder import domain, queries
+from finder import domain
+from finder.queries import listings
 from finder.models import Course, Organisation, Venue
 from finder.oruk import PROFILE_URL, VERSION, ids
 from finder.oruk.mapping import STEP_FREE, TERM_TIME_ONLY, service_json
@@ -28,7 +29,7 @@ DAYS = {"MO": "mon", "TU": "tue", "WE": "wed", "TH": "thu", "FR": "fri", "SA": "
 def export_document(services) -> dict:
     base_url = services.settings.base_url
     with services.sessions() as db:
-        courses = list(db.scalars(queries.published_courses_query()))
+        courses = list(db.scalars(listings.published_courses_query()))
         languages = catalogue_languages(db)
         return {
             "version": VERSION,

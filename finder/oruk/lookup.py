@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from finder import queries
+from finder.queries import listings
 from finder.models import Course, CourseSession, Venue
 from finder.oruk import ids
 
@@ -25,7 +25,7 @@ _lock = threading.Lock()
 
 
 def build(db) -> Directory:
-    directory = Directory(queries.catalogue_version(db))
+    directory = Directory(listings.catalogue_version(db))
     keys = dict(db.execute(select(Course.id, Course.key).where(Course.status == "published")).all())
     for course_id, key in keys.items():
         directory.services[ids.entity_id("service", key)] = course_id
@@ -43,7 +43,7 @@ def build(db) -> Directory:
 def directory(services) -> Directory:
     """The current directory: rebuilt when the catalogue has changed since it was made."""
     with services.sessions() as db:
-        version = queries.catalogue_version(db)
+        version = listings.catalogue_version(db)
         with _lock:
             current = services.extras.get("oruk_directory")
             if current is None or current.version != version:

@@ -119,7 +119,7 @@ def parse_filter(params, postcodes=None) -> ServiceFilter:
     if latitude is not None:
         place = SearchArea(latitude, longitude, (proximity or DEFAULT_PROXIMITY_METRES) / METRES_PER_MILE)
     elif params.get("postcode"):
-        from finder.geo import PostcodeError
+        from finder.geo.shapes import PostcodeError
 
         try:
             found = postcodes.lookup(str(params.get("postcode")))

@@ -22,7 +22,7 @@ from whoosh.spelling import ListCorrector
 from whoosh.analysis import StandardAnalyzer
 
 from finder import domain
-from finder.geo import APPROXIMATION_ERROR, approximate_miles, bounding_box, distance_miles
+from finder.geo.shapes import APPROXIMATION_ERROR, approximate_miles, bounding_box, distance_miles
 from finder.search import scoring
 from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, Row, cells_within, facet, stemmed
 from finder.search.params import SearchQuery

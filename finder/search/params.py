@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from finder import domain
-from finder.geo import RADIUS_CHOICES
+from finder.geo.shapes import RADIUS_CHOICES
 from finder.i18n import lazy_gettext as _l
 
 MAX_QUERY_LENGTH = 200

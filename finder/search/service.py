@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from whoosh.index import EmptyIndexError, IndexError as WhooshIndexError
 
-from finder import queries
+from finder.queries import listings
 from finder.models import Course, CourseSession
 from finder.search import engine
 from finder.search.index import IndexStore, course_document
@@ -31,15 +31,15 @@ class SearchService:
     # -- keeping the index in step ----------------------------------------------------
     def rebuild(self) -> int:
         with self.sessions() as db:
-            version = queries.catalogue_version(db)
-            expected = queries.published_course_count(db)
-            courses = db.scalars(queries.published_courses_query()).yield_per(500)
+            version = listings.catalogue_version(db)
+            expected = listings.published_course_count(db)
+            courses = db.scalars(listings.published_courses_query()).yield_per(500)
             return self.store.rebuild((course_document(c) for c in courses), version, expected=expected)
 
     def ensure_current(self) -> bool:
         """Rebuild if the index is missing, unreadable or not at the database's version."""
         with self.sessions() as db:
-            version = queries.catalogue_version(db)
+            version = listings.catalogue_version(db)
         stale = self.store.version() != version
         if not stale:
             try:
@@ -57,7 +57,7 @@ class SearchService:
         try:
             with self.sessions() as db:
                 published = {c.id: c for c in db.scalars(
-                    queries.published_courses_query().where(Course.id.in_(course_ids)))}
+                    listings.published_courses_query().where(Course.id.in_(course_ids)))}
                 documents = [course_document(c) for c in published.values()]
             deletes = [cid for cid in course_ids if cid not in published]
             self.store.update(documents, deletes, version)

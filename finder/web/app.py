@@ -14,16 +14,17 @@ from starlette.requests import Request
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from finder.services import Services, build_services
 from finder.settings import Settings, load_settings
-from finder.web import api, public
-from finder.web import backoffice, partners
-from finder.web import backoffice_io  # issue 6: bulk import and export
-from finder.web import calendar, embed, feed, oruk, share, signpost  # issue 7: sharing, sheets, embeds, feed, ORUK
-from finder.web.middleware import LocaleMiddleware
-from finder.web.security import SecurityHeadersMiddleware
-from finder.web.rendering import render
-from finder.web.services import Services, build_services
-from finder.web.templating import STATIC_DIR, make_templates
+from finder.web import backoffice
+from finder.web.backoffice import bulk
+from finder.web.kit.middleware import LocaleMiddleware
+from finder.web.kit.rendering import render
+from finder.web.kit.security import SecurityHeadersMiddleware
+from finder.web.kit.templating import STATIC_DIR, make_templates
+from finder.web.partners import submissions
+from finder.web.public import api, pages
+from finder.web.sharing import calendar, embed, feed, oruk, share, signpost
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +67,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         services.search.warm()
 
     routes = [
-        *public.routes,
+        *pages.routes,
         *api.routes,
         *backoffice.routes,
-        *partners.routes,
-        *backoffice_io.routes,
+        *submissions.routes,
+        *bulk.routes,
         *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
         Mount("/oruk", app=oruk.make_app(services)),
         Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from finder.accounts import Accounts
+from finder.operations.accounts import Accounts
 
 PASSWORD = "correct horse battery staple"
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from finder.accounts import Accounts, password_matches
+from finder.operations.accounts import Accounts, password_matches
 from finder.web.app import create_app
 from tests.backoffice.helpers import PASSWORD, csrf, log_in, make_user
 

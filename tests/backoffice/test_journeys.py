@@ -342,7 +342,7 @@ def test_coordinator_makes_a_partner_account(coordinator_client, services, fixtu
 
 
 def test_long_text_is_shown_as_a_line_diff():
-    from finder import review
+    from finder.queries import review
 
     before = {"description": "First line stays.\nSecond line is about tea.\nThird line stays too."}
     after = {"description": "First line stays.\nSecond line is about coffee.\nThird line stays too."}

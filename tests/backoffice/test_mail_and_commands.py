@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from finder.accounts import Accounts
+from finder.operations.accounts import Accounts
 from finder.cli import main
-from finder.mail import Mailer
+from finder.operations.outbox import Mailer
 from finder.models import OutboxMessage
 
 

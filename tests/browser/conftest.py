@@ -77,7 +77,7 @@ def database_url(data_dir: Path) -> str:
 
 def load_fixture_catalogue(data_dir: Path) -> None:
     from finder.settings import load_settings
-    from finder.web.services import build_services
+    from finder.services import build_services
     from tests import factories
 
     services = build_services(load_settings(data_dir=data_dir, database_url=database_url(data_dir),
@@ -85,7 +85,7 @@ def load_fixture_catalogue(data_dir: Path) -> None:
     try:
         services.prepare()
         services.catalogue.load_catalogue(factories.fixture_catalogue(), status="published", source="tests")
-        if importlib.util.find_spec("finder.postcodes") is not None:
+        if importlib.util.find_spec("finder.geo.postcodes") is not None:
             services.postcodes  # build the postcode table now, not during the first search
     finally:
         services.search.store.close()

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-HAS_POSTCODES = importlib.util.find_spec("finder.postcodes") is not None
+HAS_POSTCODES = importlib.util.find_spec("finder.geo.postcodes") is not None
 
 
 def course_id(server, title: str) -> int:

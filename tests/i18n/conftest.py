@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from finder.settings import load_settings
 from finder.web.app import create_app
-from finder.web.services import build_services
+from finder.services import build_services
 from tests import factories
 
 MULTILINGUAL_COURSES = [

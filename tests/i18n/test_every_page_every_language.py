@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from finder import i18n
-from finder.i18n_cli import TEMPLATE_FILE, po_path
+from finder.i18n.catalogues import TEMPLATE_FILE, po_path
 from tests.i18n.conftest import interface_text
 
 RTL = {"ar", "fa", "ckb", "ps", "ur"}

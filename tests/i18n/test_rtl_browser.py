@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from finder.settings import load_settings
-from finder.web.services import build_services
+from finder.services import build_services
 from tests import factories
 from tests.i18n.conftest import MULTILINGUAL_COURSES
 from tests.chromium import CHROMIUM, launched_chromium

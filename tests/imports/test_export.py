@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from finder import exports
+from finder.imports import exports
 from finder.imports import columns
 from tests import factories
 
@@ -70,7 +70,7 @@ def test_export_then_import_changes_nothing(rich_catalogue, plan_file, import_fi
 def test_export_into_an_empty_catalogue_recreates_it(rich_catalogue, tmp_path):
     from finder.imports.plan import commit, make_plan
     from finder.settings import load_settings
-    from finder.web.services import build_services
+    from finder.services import build_services
 
     content = export_bytes(rich_catalogue, "xlsx")
     fresh = build_services(load_settings(data_dir=tmp_path / "fresh", database_url=f"sqlite:///{tmp_path / 'f.db'}",

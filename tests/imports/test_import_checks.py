@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from finder.geo import PostcodeError
+from finder.geo.shapes import PostcodeError
 from tests.imports.conftest import (
     UNKNOWN_POSTCODE, assert_matches_expected, csv_bytes, row, xlsx_bytes,
 )

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from finder.web.app import create_app
-from finder.web.security import content_security_policy, tile_origin
+from finder.web.kit.security import content_security_policy, tile_origin
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -9,7 +9,7 @@ from starlette.datastructures import QueryParams
 
 from finder.models import Course
 from finder.search.params import parse
-from finder.web.searching import perform
+from finder.web.kit.searching import perform
 
 pytestmark = pytest.mark.usefixtures("fixture_catalogue")
 

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from finder.cli import main
 from finder.models import Course
-from finder.operations import course_snapshot
+from finder.operations.catalogue import course_snapshot
 from finder.oruk import ids
 from finder.settings import load_settings
-from finder.web.services import build_services
+from finder.services import build_services
 from tests.share.oruk_validation import assert_valid, response_schema
 
 # What ORUK has no place for, so a round trip cannot carry it.
@@ -27,11 +27,11 @@ def _env(settings) -> dict:
 
 
 def _snapshots(services) -> dict:
-    from finder import queries
+    from finder.queries import listings
 
     snapshots = {}
     with services.sessions() as db:
-        for course in db.scalars(queries.published_courses_query()):
+        for course in db.scalars(listings.published_courses_query()):
             snapshot = {k: v for k, v in course_snapshot(course).items() if k not in ("key", *NOT_IN_ORUK)}
             for session in snapshot["sessions"]:  # venues are compared by their ORUK id, the same on both sides
                 session["venue"] = ids.entity_id("location", session["venue"]) if session["venue"] else None

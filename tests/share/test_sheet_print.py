@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from finder.settings import load_settings
 from finder.web.app import create_app
-from finder.web.services import build_services
+from finder.services import build_services
 from tests import factories
 from tests.chromium import CHROMIUM, launched_chromium
 

@@ -7,13 +7,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from finder import queries, review, submissions
+from finder.domain import submissions
+from finder.queries import listings, review
 from finder.domain import ValidationErrors
 from finder.i18n import gettext
-from finder.web.auth import current_user, login_required
-from finder.web.backoffice.common import page, redirect_with, services
-from finder.web.csrf import verify_csrf
-from finder.web.listing_forms import form_context
+from finder.web.kit.auth import current_user, login_required
+from finder.web.kit.pages import page, redirect_with, services
+from finder.web.kit.csrf import verify_csrf
+from finder.web.kit.listing_forms import form_context
 
 STATUS_ACTIONS = {"publish": "published", "unpublish": "draft", "archive": "archived"}
 
@@ -34,7 +35,7 @@ async def course_list(request: Request):
 
 def _course(request: Request):
     with services(request).sessions() as db:
-        course = queries.course(db, request.path_params["course_id"], public=False)
+        course = listings.course(db, request.path_params["course_id"], public=False)
     if course is None:
         raise HTTPException(404)
     return course

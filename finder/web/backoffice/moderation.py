@@ -7,14 +7,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from finder import mail, review, submissions
+from finder.domain import messages, submissions
+from finder.queries import review
 from finder.domain import ValidationErrors
 from finder.i18n import gettext
-from finder.mail import Mailer
+from finder.operations.outbox import Mailer
 from finder.models import Course
-from finder.operations import course_snapshot
-from finder.web.auth import current_user, login_required
-from finder.web.backoffice.common import error_texts, page, redirect_with, services
+from finder.operations.catalogue import course_snapshot
+from finder.web.kit.auth import current_user, login_required
+from finder.web.kit.pages import error_texts, page, redirect_with, services
 
 
 @login_required()
@@ -103,13 +104,13 @@ def _tell_submitter(request: Request, submission, status: str, reason: str) -> N
         link = f"{base}/partners/courses"
     else:
         link = f"{base}/add-a-class"
-    subject, body = mail.decision(status, title, reason, link)
+    subject, body = messages.decision(status, title, reason, link)
     Mailer(services(request).settings, services(request).sessions).send(submission.submitter_email, subject, body)
 
 
 @login_required("coordinator")
 async def decide(request: Request):
-    from finder.web.csrf import verify_csrf
+    from finder.web.kit.csrf import verify_csrf
 
     form = await verify_csrf(request)
     submission = _submission(request)

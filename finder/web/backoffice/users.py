@@ -7,14 +7,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from finder import review
-from finder.accounts import ROLES
+from finder.queries import review
+from finder.operations.accounts import ROLES
 from finder.domain import ValidationErrors
 from finder.i18n import gettext
-from finder.mail import Mailer
-from finder.web.auth import accounts, current_user, login_required
-from finder.web.backoffice.common import error_texts, page, redirect_with, services
-from finder.web.csrf import verify_csrf
+from finder.operations.outbox import Mailer
+from finder.web.kit.auth import accounts, current_user, login_required
+from finder.web.kit.pages import error_texts, page, redirect_with, services
+from finder.web.kit.csrf import verify_csrf
 
 
 def _users_page(request, values=None, errors=None, status_code=200):

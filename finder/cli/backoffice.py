@@ -1,0 +1,73 @@
+"""Back-office commands: `esol-finder create-user` and `esol-finder remind`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from finder.settings import load_settings
+
+
+def _services():
+    from finder.services import build_services
+
+    services = build_services(load_settings())
+    services.prepare()
+    return services
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["coordinator", "partner"]), required=True)
+@click.option("--organisation", "organisation_key", default=None, help="Organisation key (partner editors).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def create_user_command(email: str, name: str, role: str, organisation_key: str | None, password_stdin: bool) -> None:
+    """Make a back-office account (the first coordinator, or a partner editor)."""
+    from finder.operations.accounts import Accounts
+    from finder.domain import ValidationErrors
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        confirm = password
+    else:
+        password = click.prompt("Password", hide_input=True)
+        confirm = click.prompt("Password again", hide_input=True)
+    services = _services()
+    try:
+        user = Accounts(services.sessions).create_user(email=email, name=name, role=role, password=password,
+                                                       confirm=confirm, organisation_key=organisation_key,
+                                                       actor="command-line")
+    except ValidationErrors as exc:
+        for field, messages in exc.errors.items():
+            for message in messages:
+                click.echo(f"{field}: {message}", err=True)
+        raise SystemExit(1)
+    click.echo(f"Account made: {user.email} ({user.role})")
+
+
+@click.command("remind")
+def remind_command() -> None:
+    """Email each stale listing's organisation its private check link."""
+    from finder.domain import messages
+    from finder.queries import review
+    from finder.operations.outbox import Mailer
+
+    services = _services()
+    settings = services.settings
+    mailer = Mailer(settings, services.sessions)
+    with services.sessions() as db:
+        stale = [(c.id, c.title, c.last_checked, c.contact_email or c.organisation.email)
+                 for c in review.courses(db, stale_after_days=settings.stale_after_days)]
+    sent = skipped = 0
+    for course_id, title, last_checked, to in stale:
+        if not to:
+            skipped += 1
+            continue
+        link = f"{settings.base_url}/check/{services.catalogue.check_token(course_id)}"
+        subject, body = messages.check_reminder(title, last_checked.isoformat() if last_checked else "never", link)
+        mailer.send(to, subject, body)
+        sent += 1
+    where = "sent" if mailer.configured else "put in the outbox"
+    click.echo(f"{sent} reminders {where}; {skipped} stale listings have no email address.")

@@ -1,0 +1,197 @@
+"""The one validator of a course listing: raw input (a form, a spreadsheet row, JSON) to a `Listing`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from finder.domain.vocabulary import (
+    AUDIENCES, COSTS, CRECHE, ELIGIBILITY, ENROLMENT, FREQUENCIES, JOIN_METHODS, KINDS, LEVELS, MODES, WEEKDAYS,
+)
+from finder.domain.values import (
+    ValidationErrors, as_bool, is_email, is_language_code, is_phone, is_web_address, parse_date, parse_time,
+)
+from finder.i18n import lazy_gettext as _l
+
+
+MAX_TITLE = 200
+MAX_TEXT = 5000
+
+
+@dataclass
+class SessionInput:
+    weekday: str
+    start: dt.time
+    end: dt.time
+    venue_key: str | None = None
+    frequency: str = "weekly"
+    term_time_only: bool = False
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+@dataclass
+class Listing:
+    """A validated course listing, ready for `operations` to store."""
+
+    title: str
+    organisation_name: str
+    description: str = ""
+    kind: str = "informal"
+    levels: list[str] = field(default_factory=list)
+    audiences: list[str] = field(default_factory=list)
+    cost: str = "free"
+    fee_note: str = ""
+    eligibility: list[str] = field(default_factory=list)
+    creche: str = "none"
+    creche_ages: str = ""
+    creche_booking: bool = False
+    mode: str = "in-person"
+    languages: list[str] = field(default_factory=list)
+    join_method: str = "drop-in"
+    enrolment: str = "open"
+    next_start: dt.date | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    website: str = ""
+    last_checked: dt.date | None = None
+    sessions: list[SessionInput] = field(default_factory=list)
+
+
+def _slugs(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items = re.split(r"[;,|]", value)
+    else:
+        items = list(value)
+    return [str(item).strip().lower().replace(" ", "-").replace("_", "-") for item in items if str(item).strip()]
+
+
+def validate_listing(data: dict, known_venues: set[str] | None = None) -> Listing:
+    """Turn raw input (form, CSV row, JSON) into a Listing, or raise ValidationErrors.
+
+    `known_venues`, when given, is the set of venue keys a session may refer to.
+    """
+    errors: dict[str, list] = {}
+
+    def err(name, message):
+        errors.setdefault(name, []).append(message)
+
+    def text(name, required=False, limit=MAX_TEXT):
+        value = str(data.get(name) or "").strip()
+        if required and not value:
+            err(name, _l("This is required."))
+        if len(value) > limit:
+            err(name, _l("This is too long: at most %(limit)s characters.", limit=limit))
+        return value
+
+    def one_of(name, vocab, default):
+        raw = str(data.get(name) or "").strip().lower()
+        if not raw:
+            return default
+        if raw not in vocab:
+            err(name, _l("“%(value)s” is not one of the choices: %(choices)s.", value=raw[:40], choices=", ".join(vocab)))
+            return default
+        return raw
+
+    def many_of(name, vocab):
+        values = _slugs(data.get(name))
+        unknown = [v for v in values if v not in vocab]
+        for value in unknown:
+            err(name, _l("“%(value)s” is not one of the choices: %(choices)s.", value=value[:40], choices=", ".join(vocab)))
+        return [v for v in dict.fromkeys(values) if v in vocab]
+
+    title = text("title", required=True, limit=MAX_TITLE)
+    organisation_name = text("organisation", required=True, limit=MAX_TITLE)
+    description = text("description")
+    kind = one_of("kind", KINDS, "informal")
+    levels = many_of("levels", LEVELS)
+    if not levels and "levels" not in errors:
+        err("levels", _l("Choose at least one level."))
+    audiences = many_of("audiences", AUDIENCES)
+    cost = one_of("cost", COSTS, "free")
+    eligibility = many_of("eligibility", ELIGIBILITY)
+    creche = one_of("creche", CRECHE, "none")
+    mode = one_of("mode", MODES, "in-person")
+    languages = []
+    for code in _slugs(data.get("languages")):
+        code = code.replace("-", "_")
+        if code.startswith("zh_"):
+            code = "zh_" + code[3:].capitalize()
+        if not is_language_code(code):
+            err("languages", _l("“%(value)s” is not a language code such as ar, fa or uk.", value=code[:20]))
+        else:
+            languages.append(code)
+    join_method = one_of("join_method", JOIN_METHODS, "drop-in")
+    enrolment = one_of("enrolment", ENROLMENT, "open")
+
+    next_start = last_checked = None
+    try:
+        next_start = parse_date(data.get("next_start"))
+    except ValueError:
+        err("next_start", _l("Write the date as YYYY-MM-DD, for example 2026-09-14."))
+    if enrolment == "next-start" and next_start is None and "next_start" not in errors:
+        err("next_start", _l("Give the next start date."))
+    try:
+        last_checked = parse_date(data.get("last_checked"))
+    except ValueError:
+        err("last_checked", _l("Write the date as YYYY-MM-DD, for example 2026-09-14."))
+
+    contact_phone = text("contact_phone", limit=40)
+    if contact_phone and not is_phone(contact_phone):
+        err("contact_phone", _l("This does not look like a phone number."))
+    contact_email = text("contact_email", limit=200)
+    if contact_email and not is_email(contact_email):
+        err("contact_email", _l("This does not look like an email address."))
+    website = text("website", limit=500)
+    if website and not is_web_address(website):
+        err("website", _l("Web addresses start with http:// or https://."))
+
+    sessions = []
+    raw_sessions = data.get("sessions") or []
+    for index, raw in enumerate(raw_sessions, start=1):
+        name = f"sessions.{index}"
+        weekday = str(raw.get("weekday") or "").strip().lower()[:3]
+        start, end = parse_time(raw.get("start")), parse_time(raw.get("end"))
+        if weekday not in WEEKDAYS:
+            err(name, _l("Session %(n)s: choose a day of the week.", n=index))
+        if start is None or end is None:
+            err(name, _l("Session %(n)s: write times as HH:MM, for example 18:30.", n=index))
+        elif end <= start:
+            err(name, _l("Session %(n)s: the class must end after it starts.", n=index))
+        frequency = str(raw.get("frequency") or "weekly").strip().lower()
+        if frequency not in FREQUENCIES:
+            err(name, _l("Session %(n)s: choose weekly or fortnightly.", n=index))
+        venue_key = str(raw.get("venue") or "").strip() or None
+        if venue_key is None and mode != "online":
+            err(name, _l("Session %(n)s: say where the class meets.", n=index))
+        if venue_key and known_venues is not None and venue_key not in known_venues:
+            err(name, _l("Session %(n)s: the venue “%(venue)s” is not known.", n=index, venue=venue_key[:60]))
+        try:
+            valid_from = parse_date(raw.get("valid_from"))
+            valid_to = parse_date(raw.get("valid_to"))
+        except ValueError:
+            err(name, _l("Write the date as YYYY-MM-DD, for example 2026-09-14."))
+            valid_from = valid_to = None
+        if valid_from and valid_to and valid_to < valid_from:
+            err(name, _l("Session %(n)s: the end date is before the start date.", n=index))
+        if start and end and weekday in WEEKDAYS:
+            sessions.append(SessionInput(weekday, start, end, venue_key, frequency if frequency in FREQUENCIES else "weekly",
+                                         as_bool(raw.get("term_time_only")), valid_from, valid_to))
+    if not raw_sessions:
+        err("sessions", _l("Add at least one session: the day and time the class meets."))
+
+    if errors:
+        raise ValidationErrors(errors)
+    return Listing(
+        title=title, organisation_name=organisation_name, description=description, kind=kind,
+        levels=levels, audiences=audiences, cost=cost, fee_note=text("fee_note", limit=500),
+        eligibility=eligibility or ["anyone"], creche=creche, creche_ages=text("creche_ages", limit=100),
+        creche_booking=as_bool(data.get("creche_booking")), mode=mode, languages=languages,
+        join_method=join_method, enrolment=enrolment, next_start=next_start,
+        contact_name=text("contact_name", limit=200), contact_phone=contact_phone, contact_email=contact_email,
+        website=website, last_checked=last_checked, sessions=sessions,
+    )

@@ -1,0 +1,44 @@
+"""The e-mails the site sends, as (subject, body) in the reader's language: plain text, no I/O."""
+
+from __future__ import annotations
+
+from finder.i18n import gettext
+
+
+def _sign_off() -> str:
+    return gettext("ESOL Finder coordinators")
+
+
+def submission_received(title: str) -> tuple[str, str]:
+    return (gettext("We have your class: %(title)s", title=title),
+            gettext("Thank you for sending us “%(title)s”. A coordinator will check it, usually within a week, "
+                    "and we will email you when it is live.", title=title) + "\n\n" + _sign_off())
+
+
+def decision(status: str, title: str, reason: str, link: str) -> tuple[str, str]:
+    if status == "approved":
+        return (gettext("Your class is live: %(title)s", title=title),
+                gettext("“%(title)s” is now on ESOL Finder:", title=title) + f"\n{link}\n\n" + _sign_off())
+    if status == "changes-requested":
+        return (gettext("Please change your class details: %(title)s", title=title),
+                gettext("A coordinator looked at “%(title)s” and asks for some changes:", title=title)
+                + f"\n\n{reason}\n\n" + gettext("Send the class again with the changes:") + f"\n{link}\n\n" + _sign_off())
+    return (gettext("Your class was not added: %(title)s", title=title),
+            gettext("A coordinator looked at “%(title)s” and could not add it:", title=title)
+            + f"\n\n{reason}\n\n" + _sign_off())
+
+
+def problem_reported(title: str, problem: str, details: str, link: str) -> tuple[str, str]:
+    body = gettext("Someone reported a problem with “%(title)s” on ESOL Finder: %(problem)s.", title=title,
+                   problem=problem)
+    if details:
+        body += "\n\n" + details
+    body += "\n\n" + gettext("If the listing needs changing, use your private link:") + f"\n{link}\n\n" + _sign_off()
+    return gettext("A problem was reported with %(title)s", title=title), body
+
+
+def check_reminder(title: str, last_checked: str, link: str) -> tuple[str, str]:
+    return (gettext("Is your class still running? %(title)s", title=title),
+            gettext("ESOL Finder lists “%(title)s”. It was last checked on %(date)s. Please tell us if it is "
+                    "still running, has changed or has stopped. It takes one click, no password needed:",
+                    title=title, date=last_checked) + f"\n{link}\n\n" + _sign_off())

@@ -1,0 +1,179 @@
+"""Backup and restore of the embedded SQLite database, with SQLite's online backup API.
+
+A backup is a consistent copy taken while the app keeps serving (pages keep reading, a
+coordinator may keep saving: the copy is of one committed moment). A restore first checks that
+the file is a sound ESOL Finder database from this or an earlier version, then copies it over the
+live database in one step, upgrades its schema if it is older, and rebuilds the search index.
+
+PostgreSQL deployments use PostgreSQL's own tools (`pg_dump` / `pg_restore`) instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
+
+from finder.db import alembic_config, migrate
+
+# Tables every ESOL Finder database has had since its first migration.
+REQUIRED_TABLES = {"alembic_version", "organisations", "venues", "courses", "course_sessions", "catalogue_state"}
+
+
+class BackupError(Exception):
+    """Backup or restore refused, with a message that says why and what to do."""
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    courses: int
+    revision: str
+    indexed: int
+
+
+def sqlite_path(database_url: str) -> Path:
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        raise BackupError(f"Backup and restore work on the embedded SQLite database only; this deployment uses "
+                          f"{url.get_backend_name()}. Use pg_dump and pg_restore for PostgreSQL.")
+    if not url.database or url.database == ":memory:":
+        raise BackupError("The database is in memory: there is nothing on disk to back up.")
+    return Path(url.database)
+
+
+def _known_revisions() -> set[str]:
+    config = alembic_config(None)
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    source.backup(target, pages=1024)
+
+
+def backup(database_url: str, destination: Path) -> Path:
+    """Copy the live database into `destination` (written beside it first, then renamed into place)."""
+    source_path = sqlite_path(database_url)
+    if not source_path.exists():
+        raise BackupError(f"There is no database at {source_path} yet: run `esol-finder init` first.")
+    destination = Path(destination).resolve()
+    if destination == source_path.resolve():
+        raise BackupError("The backup file must not be the live database itself.")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=destination.name + ".", suffix=".partial", dir=destination.parent)
+    os.close(fd)
+    try:
+        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+        target = sqlite3.connect(partial)
+        try:
+            _copy(source, target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            target.close()
+            source.close()
+        check_database_file(Path(partial))
+        os.replace(partial, destination)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return destination
+
+
+def check_database_file(path: Path) -> str:
+    """Refuse anything but a sound ESOL Finder database this version can read; answer its schema revision."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"{path} is not a file.")
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise BackupError(f"{path} is not an ESOL Finder backup: it is not an SQLite database.")
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = connection.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise BackupError(f"{path} is damaged (SQLite integrity check: {result}).")
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            missing = REQUIRED_TABLES - tables
+            if missing:
+                raise BackupError(f"{path} is not an ESOL Finder database (no {', '.join(sorted(missing))} table).")
+            revisions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path} cannot be read as a database: {exc}.") from exc
+    unknown = set(revisions) - _known_revisions()
+    if not revisions or unknown:
+        raise BackupError(f"{path} comes from a newer or unknown version of ESOL Finder "
+                          f"(schema {', '.join(sorted(unknown)) or 'missing'}); upgrade this installation first.")
+    return ",".join(sorted(revisions))
+
+
+def restore(services, source: Path) -> RestoreReport:
+    """Replace the live database with `source`, upgrade its schema and rebuild the search index."""
+    from sqlalchemy import func, select
+
+    from finder.models import Course
+
+    target_path = sqlite_path(services.settings.database_url)
+    source = Path(source).resolve()
+    if source == target_path.resolve():
+        raise BackupError("The backup file is the live database itself.")
+    revision = check_database_file(source)
+    services.engine.dispose()
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    target = sqlite3.connect(target_path, timeout=30)
+    try:
+        _copy(origin, target)  # the backup API writes the whole database in one transaction
+    finally:
+        target.close()
+        origin.close()
+    migrate(services.engine)
+    indexed = services.search.rebuild()
+    with services.sessions() as db:
+        courses = db.scalar(select(func.count()).select_from(Course))
+    return RestoreReport(courses=courses or 0, revision=revision, indexed=indexed)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(file: Path) -> None:
+    """Copy the SQLite database to FILE while the app keeps running."""
+    from finder.settings import load_settings
+
+    try:
+        written = backup(load_settings().database_url, file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the current database.")
+def restore_command(file: Path, yes: bool) -> None:
+    """Replace the database with the backup FILE, then rebuild the search index."""
+    from finder.settings import load_settings
+    from finder.services import build_services
+
+    services = build_services(load_settings())
+    try:
+        check_database_file(file)
+        if not yes:
+            click.confirm(f"Replace the catalogue at {services.settings.database_url} with {file}?", abort=True)
+        report = restore(services, file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        services.search.store.close()
+        services.engine.dispose()
+    click.echo(f"Restored {report.courses} courses (schema {report.revision}); {report.indexed} published courses indexed.")

@@ -1,0 +1,546 @@
+"""Every change to the catalogue goes through here: one transaction, an audit entry, a new
+catalogue version, then the search index hears what changed. The only writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from finder import domain
+from finder.domain.values import slugify
+from finder.models import (
+    AuditEntry, CatalogueState, Course, CourseSession, CourseTranslation, Organisation, Venue, utcnow,
+)
+from finder.models import CheckToken, Submission
+
+Notify = Callable[[list[int], int], None]
+
+
+def course_snapshot(course: Course) -> dict:
+    """A JSON-able picture of a course, for the audit log and for restoring a version."""
+    def iso(value):
+        return value.isoformat() if value is not None else None
+
+    return {
+        "key": course.key, "title": course.title, "description": course.description, "kind": course.kind,
+        "organisation": course.organisation.name if course.organisation else "",
+        "levels": list(course.levels or []), "audiences": list(course.audiences or []), "cost": course.cost,
+        "fee_note": course.fee_note, "eligibility": list(course.eligibility or []), "creche": course.creche,
+        "creche_ages": course.creche_ages, "creche_booking": course.creche_booking, "mode": course.mode,
+        "languages": list(course.languages or []), "join_method": course.join_method,
+        "enrolment": course.enrolment, "next_start": iso(course.next_start),
+        "contact_name": course.contact_name, "contact_phone": course.contact_phone,
+        "contact_email": course.contact_email, "website": course.website, "status": course.status,
+        "last_checked": iso(course.last_checked),
+        "sessions": [{"weekday": s.weekday, "start": s.start_time.strftime("%H:%M"), "end": s.end_time.strftime("%H:%M"),
+                      "venue": s.venue.key if s.venue else None, "frequency": s.frequency,
+                      "term_time_only": s.term_time_only, "valid_from": iso(s.valid_from), "valid_to": iso(s.valid_to)}
+                     for s in course.sessions],
+        "translations": {t.locale: {"title": t.title, "description": t.description} for t in course.translations},
+    }
+
+
+def bump_version(db: Session) -> int:
+    state = db.get(CatalogueState, 1)
+    if state is None:
+        state = CatalogueState(id=1, version=0)
+        db.add(state)
+        db.flush()
+    db.execute(update(CatalogueState).where(CatalogueState.id == 1).values(version=CatalogueState.version + 1))
+    db.flush()
+    db.refresh(state)
+    return state.version
+
+
+def audit(db: Session, actor: str, action: str, entity: str, entity_id: int | None,
+          before: dict | None, after: dict | None) -> None:
+    db.add(AuditEntry(actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after))
+
+
+@dataclass
+class LoadReport:
+    organisations: int = 0
+    venues: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    course_ids: list[int] = field(default_factory=list)
+
+
+def _pending_submission(db: Session, submission_id: int) -> Submission:
+    """The submission waiting for a decision; LookupError if there is none, ValueError if decided."""
+    submission = db.get(Submission, submission_id)
+    if submission is None:
+        raise LookupError(submission_id)
+    if submission.status != "pending":
+        raise ValueError("already decided")
+    return submission
+
+
+class Catalogue:
+    """The operations on the catalogue. `notify(course_ids, version)` keeps the index in step."""
+
+    def __init__(self, sessions: sessionmaker[Session], notify: Notify | None = None, postcodes=None):
+        self.sessions = sessions
+        self.notify = notify or (lambda ids, version: None)
+        self.postcodes = postcodes
+        self.geocoder = None  # an online geocoder (finder.geo.geocoding.AddressGeocoder) when configured
+
+    # -- organisations and venues -------------------------------------------------------
+    def upsert_organisation(self, db: Session, data: dict) -> Organisation:
+        key = data.get("key") or slugify(data["name"])
+        org = db.scalar(select(Organisation).where(Organisation.key == key))
+        if org is None:
+            org = Organisation(key=key, name=data["name"])
+            db.add(org)
+        for name in ("name", "kind", "website", "email", "phone", "description"):
+            if data.get(name) is not None:
+                setattr(org, name, data[name])
+        db.flush()
+        return org
+
+    def upsert_venue(self, db: Session, data: dict, organisation: Organisation | None = None) -> Venue:
+        key = data.get("key") or slugify(f"{data['name']}-{data.get('postcode', '')}")
+        venue = db.scalar(select(Venue).where(Venue.key == key))
+        if venue is None:
+            venue = Venue(key=key, name=data["name"])
+            db.add(venue)
+        for name in ("name", "address", "postcode", "directions"):
+            if data.get(name) is not None:
+                setattr(venue, name, data[name])
+        venue.step_free = bool(data.get("step_free", venue.step_free or False))
+        if organisation is not None:
+            venue.organisation = organisation
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if latitude is None or longitude is None:
+            place = self._locate(venue)
+            if place is not None:
+                latitude, longitude = place.latitude, place.longitude
+        if latitude is not None and longitude is not None:
+            venue.latitude, venue.longitude = float(latitude), float(longitude)
+        db.flush()
+        return venue
+
+    def _locate(self, venue: Venue):
+        """Coordinates for a venue: from its postcode (offline), else from the online geocoder if one is set."""
+        from finder.geo.shapes import PostcodeError
+
+        if venue.postcode and self.postcodes is not None:
+            try:
+                return self.postcodes.lookup(venue.postcode)
+            except PostcodeError:
+                pass
+        if self.geocoder is not None and venue.address:
+            return self.geocoder.geocode(", ".join(p for p in (venue.address, venue.postcode) if p))
+        return None
+
+    # -- courses --------------------------------------------------------------------------
+    def _apply_listing(self, db: Session, course: Course, listing: domain.Listing, venues: dict[str, Venue]) -> None:
+        for name in ("title", "description", "kind", "cost", "fee_note", "creche", "creche_ages", "creche_booking",
+                     "mode", "join_method", "enrolment", "next_start", "contact_name", "contact_phone",
+                     "contact_email", "website"):
+            setattr(course, name, getattr(listing, name))
+        course.levels = list(listing.levels)
+        course.audiences = list(listing.audiences)
+        course.eligibility = list(listing.eligibility)
+        course.languages = list(listing.languages)
+        if listing.last_checked is not None:
+            course.last_checked = listing.last_checked
+        wanted = [(s.weekday, s.start, s.end, s.venue_key, s.frequency, s.term_time_only, s.valid_from, s.valid_to)
+                  for s in listing.sessions]
+        current = [(s.weekday, s.start_time, s.end_time, s.venue.key if s.venue else None, s.frequency,
+                    s.term_time_only, s.valid_from, s.valid_to) for s in course.sessions]
+        if wanted != current:
+            course.sessions.clear()
+            db.flush()
+            for weekday, start, end, venue_key, frequency, term_time_only, valid_from, valid_to in wanted:
+                course.sessions.append(CourseSession(
+                    weekday=weekday, start_time=start, end_time=end,
+                    venue=venues.get(venue_key) if venue_key else None, frequency=frequency,
+                    term_time_only=term_time_only, valid_from=valid_from, valid_to=valid_to))
+
+    def _apply_translations(self, course: Course, translations: dict) -> None:
+        existing = {t.locale: t for t in course.translations}
+        for locale, text in (translations or {}).items():
+            title, description = (text.get("title") or "").strip(), (text.get("description") or "").strip()
+            if not title and not description:
+                if locale in existing:
+                    course.translations.remove(existing[locale])
+                continue
+            if locale in existing:
+                existing[locale].title, existing[locale].description = title, description
+            else:
+                course.translations.append(CourseTranslation(locale=locale, title=title, description=description))
+
+    def save_course(self, db: Session, key: str, listing: domain.Listing, organisation: Organisation,
+                    venues: dict[str, Venue], *, status: str | None = None, translations: dict | None = None,
+                    source: str = "", actor: str = "system", action: str | None = None) -> tuple[Course, str]:
+        """Create or update the course with this external key. Returns (course, 'created'|'updated'|'unchanged')."""
+        course = db.scalar(select(Course).where(Course.key == key))
+        before = course_snapshot(course) if course is not None else None
+        if course is None:
+            course = Course(key=key, organisation=organisation, title=listing.title, status=status or "draft",
+                            source=source)
+            db.add(course)
+        course.organisation = organisation
+        self._apply_listing(db, course, listing, venues)
+        if translations is not None:
+            self._apply_translations(course, translations)
+        if status is not None and status != course.status:
+            course.status = status
+        if course.status == "published" and course.published_at is None:  # also a course created as published
+            course.published_at = utcnow()
+        if course.last_checked is None:
+            course.last_checked = dt.date.today()
+        db.flush()
+        after = course_snapshot(course)
+        if before == after:
+            return course, "unchanged"
+        audit(db, actor, action or ("create" if before is None else "update"), "course", course.id, before, after)
+        return course, "created" if before is None else "updated"
+
+    def set_status(self, course_id: int, status: str, actor: str = "system") -> Course:
+        if status not in domain.STATUSES:
+            raise ValueError(status)
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id)
+            if course is None:
+                raise LookupError(course_id)
+            before = course_snapshot(course)
+            course.status = status
+            if status == "published" and course.published_at is None:
+                course.published_at = utcnow()
+            db.flush()
+            audit(db, actor, status, "course", course.id, before, course_snapshot(course))
+            version = bump_version(db)
+        self.notify([course_id], version)
+        return course
+
+    def mark_checked(self, course_id: int, actor: str = "system", on: dt.date | None = None) -> None:
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id)
+            if course is None:
+                raise LookupError(course_id)
+            before = course_snapshot(course)
+            course.last_checked = on or dt.date.today()
+            db.flush()
+            audit(db, actor, "checked", "course", course.id, before, course_snapshot(course))
+            version = bump_version(db)
+        self.notify([course_id], version)
+
+    # -- submissions, moderation and history (the back office) ---------------------------
+    def submit(self, kind: str, payload: dict, *, course_id: int | None = None, organisation_id: int | None = None,
+               problem: str = "", submitter_name: str = "", submitter_email: str = "", user_id: int | None = None,
+               actor: str = "public") -> Submission:
+        """Record a proposed listing, change, stop or problem report for a coordinator to decide on."""
+        with self.sessions.begin() as db:
+            if course_id is not None and organisation_id is None:
+                course = db.get(Course, course_id)
+                organisation_id = course.organisation_id if course is not None else None
+            submission = Submission(kind=kind, payload=payload, course_id=course_id, organisation_id=organisation_id,
+                                    problem=problem, submitter_name=submitter_name[:200],
+                                    submitter_email=submitter_email[:200], user_id=user_id, status="pending",
+                                    reason="", decided_by="")
+            db.add(submission)
+            db.flush()
+            audit(db, actor, "submit", "submission", submission.id, None,
+                  {"kind": kind, "course_id": course_id, "problem": problem})
+        return submission
+
+    def _new_course_key(self, db: Session, organisation: Organisation, title: str) -> str:
+        base = slugify(f"{organisation.key}-{title}")
+        key, n = base, 1
+        while db.scalar(select(Course.id).where(Course.key == key)) is not None:
+            n += 1
+            key = f"{base}-{n}"
+        return key
+
+    def _store_prepared(self, db: Session, prepared, *, course: Course | None, organisation_id: int | None,
+                        status: str | None, actor: str, source: str, action: str | None = None) -> tuple[Course, str]:
+        """Save a checked form (`finder.submissions.Prepared`) as a new or existing course."""
+        if course is not None:
+            organisation = course.organisation
+        elif organisation_id is not None:
+            organisation = db.get(Organisation, organisation_id)
+        else:
+            organisation = db.scalar(select(Organisation).where(Organisation.key == prepared.organisation["key"]))
+            if organisation is None:
+                organisation = self.upsert_organisation(db, {k: v for k, v in prepared.organisation.items() if v})
+        venues = {}
+        for key, data in prepared.venues.items():
+            existing = db.scalar(select(Venue).where(Venue.key == key))
+            if existing is None:
+                # The same place already known under another key (e.g. from an import): use it.
+                existing = db.scalar(select(Venue).where(Venue.postcode == data["postcode"],
+                                                         func.lower(Venue.name) == data["name"].lower()))
+                if existing is not None:
+                    venues[key] = existing
+                    continue
+            venues[key] = self.upsert_venue(db, data, organisation if existing is None else None)
+        translations = {t.locale: {"title": "", "description": ""} for t in course.translations} if course else {}
+        translations.update(prepared.translations)
+        key = course.key if course is not None else self._new_course_key(db, organisation, prepared.listing.title)
+        return self.save_course(db, key, prepared.listing, organisation, venues, status=status,
+                                translations=translations, source=source, actor=actor, action=action)
+
+    def save_listing(self, prepared, *, course_id: int | None = None, organisation_id: int | None = None,
+                     status: str | None = None, actor: str = "system", source: str = "backoffice") -> Course:
+        """A direct edit (a coordinator, or a trusted partner's editor): stored at once."""
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id) if course_id is not None else None
+            if course_id is not None and course is None:
+                raise LookupError(course_id)
+            course, outcome = self._store_prepared(db, prepared, course=course, organisation_id=organisation_id,
+                                                   status=status, actor=actor, source=source)
+            version = bump_version(db) if outcome != "unchanged" else None
+        if version is not None:
+            self.notify([course.id], version)
+        return course
+
+    def approve_submission(self, submission_id: int, prepared=None, actor: str = "system") -> Submission:
+        """Approve: a new listing is published, a change applied, a stopped class archived, a report closed."""
+        changed: list[int] = []
+        with self.sessions.begin() as db:
+            submission = _pending_submission(db, submission_id)
+            course = db.get(Course, submission.course_id) if submission.course_id else None
+            if submission.kind in ("new", "change"):
+                if submission.kind == "change" and course is None:
+                    raise LookupError(submission.course_id)
+                course, outcome = self._store_prepared(
+                    db, prepared, course=course, organisation_id=submission.organisation_id,
+                    status="published" if submission.kind == "new" else None, actor=actor,
+                    source="partner" if submission.user_id else "public")
+                submission.course_id, submission.organisation_id = course.id, course.organisation_id
+                if outcome != "unchanged":
+                    changed.append(course.id)
+            elif submission.kind == "stop" and course is not None and course.status != "archived":
+                before = course_snapshot(course)
+                course.status = "archived"
+                db.flush()
+                audit(db, actor, "archived", "course", course.id, before, course_snapshot(course))
+                changed.append(course.id)
+            submission.status = "resolved" if submission.kind == "report" else "approved"
+            submission.decided_at, submission.decided_by = utcnow(), actor
+            audit(db, actor, submission.status, "submission", submission.id, {"status": "pending"},
+                  {"status": submission.status, "course_id": submission.course_id})
+            version = bump_version(db) if changed else None
+        if version is not None:
+            self.notify(changed, version)
+        return submission
+
+    def decide_submission(self, submission_id: int, status: str, reason: str, actor: str = "system") -> Submission:
+        """Reject a submission, or ask the sender for changes; `reason` is what they will be told."""
+        if status not in ("rejected", "changes-requested"):
+            raise ValueError(status)
+        with self.sessions.begin() as db:
+            submission = _pending_submission(db, submission_id)
+            submission.status, submission.reason = status, reason
+            submission.decided_at, submission.decided_by = utcnow(), actor
+            audit(db, actor, status, "submission", submission.id, {"status": "pending"},
+                  {"status": status, "reason": reason})
+        return submission
+
+    def restore_version(self, course_id: int, audit_id: int, actor: str = "system") -> Course:
+        """Bring back a listing's content (not its status or last-checked date) as an audit entry recorded it."""
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id)
+            entry = db.get(AuditEntry, audit_id)
+            if course is None or entry is None or entry.entity != "course" or entry.entity_id != course_id:
+                raise LookupError(audit_id)
+            snapshot = entry.after or entry.before
+            if not snapshot:
+                raise LookupError(audit_id)
+            data = {k: v for k, v in snapshot.items() if k not in ("last_checked", "status", "translations")}
+            data["organisation"] = course.organisation.name
+            keys = {s["venue"] for s in snapshot.get("sessions", []) if s.get("venue")}
+            venues = {v.key: v for v in db.scalars(select(Venue).where(Venue.key.in_(keys)))} if keys else {}
+            listing = domain.validate_listing(data, known_venues=set(venues))
+            translations = {t.locale: {"title": "", "description": ""} for t in course.translations}
+            translations.update(snapshot.get("translations") or {})
+            course, outcome = self.save_course(db, course.key, listing, course.organisation, venues,
+                                               translations=translations, actor=actor, action="restore")
+            version = bump_version(db) if outcome != "unchanged" else None
+        if version is not None:
+            self.notify([course_id], version)
+        return course
+
+    def set_trusted(self, organisation_id: int, trusted: bool, actor: str = "system") -> Organisation:
+        """A trusted organisation's editors publish their changes without waiting for a coordinator."""
+        with self.sessions.begin() as db:
+            organisation = db.get(Organisation, organisation_id)
+            if organisation is None:
+                raise LookupError(organisation_id)
+            before = {"trusted": organisation.trusted}
+            organisation.trusted = trusted
+            audit(db, actor, "trusted" if trusted else "untrusted", "organisation", organisation.id, before,
+                  {"trusted": trusted})
+        return organisation
+
+    def check_token(self, course_id: int) -> str:
+        """The listing's private check link token, made the first time it is asked for."""
+        with self.sessions.begin() as db:
+            existing = db.scalar(select(CheckToken).where(CheckToken.course_id == course_id))
+            if existing is not None:
+                return existing.token
+            token = secrets.token_urlsafe(24)
+            db.add(CheckToken(course_id=course_id, token=token))
+            audit(db, "system", "check-link", "course", course_id, None, None)
+        return token
+
+    # -- whole catalogues (demo data, JSON) ---------------------------------------------
+    def load_catalogue(self, data: dict, *, status: str = "published", source: str = "demo",
+                       actor: str = "system") -> LoadReport:
+        """Upsert organisations, venues and courses by their keys, all in one transaction.
+
+        Every course is validated first; if any is wrong nothing is written and
+        `domain.ValidationErrors` says which (keyed by the course's key).
+        """
+        organisations = {o["key"]: o for o in data.get("organisations", [])}
+        venue_keys = {v["key"] for v in data.get("venues", [])}
+        listings, problems = {}, {}
+        for raw in data.get("courses", []):
+            org = organisations.get(raw.get("organisation"))
+            row = dict(raw, organisation=org["name"] if org else "")
+            try:
+                listings[raw["key"]] = domain.validate_listing(row, known_venues=venue_keys)
+            except domain.ValidationErrors as exc:
+                for name, messages in exc.errors.items():
+                    problems[f"{raw.get('key')}: {name}"] = messages
+        if problems:
+            raise domain.ValidationErrors(problems)
+
+        report = LoadReport()
+        with self.sessions.begin() as db:
+            orgs = {key: self.upsert_organisation(db, org) for key, org in organisations.items()}
+            report.organisations = len(orgs)
+            venues = {v["key"]: self.upsert_venue(db, v, orgs.get(v.get("organisation"))) for v in data.get("venues", [])}
+            report.venues = len(venues)
+            for raw in data.get("courses", []):
+                course, outcome = self.save_course(
+                    db, raw["key"], listings[raw["key"]], orgs[raw["organisation"]], venues,
+                    status=status, translations=raw.get("translations") or {}, source=source, actor=actor)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                if outcome != "unchanged":
+                    report.course_ids.append(course.id)
+            version = bump_version(db) if report.course_ids else None
+        if version is not None:
+            self.notify(report.course_ids, version)
+        return report
+
+    # -- bulk import (CSV, XLSX) ----------------------------------------------------------
+    def import_rows(self, rows, *, actor: str = "system", default_status: str | None = None, source: str = "import",
+                    dry_run: bool = False) -> "ImportReport":
+        """Write checked spreadsheet rows (`finder.imports.rows.PreparedRow`) in ONE transaction.
+
+        Organisations and venues are upserted by key, courses saved by their external id. A row's
+        status wins, then `default_status`; a new course with neither is "pending". One catalogue
+        version and one index update for the whole file. With `dry_run` the same work is done and
+        rolled back, so the report says exactly what a commit would do and nothing is written.
+        """
+        report = ImportReport()
+        changed_organisations, changed_venues, changed_courses = set(), set(), []
+        with self.sessions() as db:
+            from sqlalchemy.orm import selectinload
+
+            db.autoflush = False  # every step flushes what it writes; lazy loads need not flush again
+            # Load the courses the file updates in a few queries, not several per row.
+            keys = [row.key for row in rows]
+            existing = [course for start in range(0, len(keys), 500) for course in db.scalars(
+                select(Course).where(Course.key.in_(keys[start:start + 500])).options(
+                    selectinload(Course.organisation), selectinload(Course.translations),
+                    selectinload(Course.sessions).selectinload(CourseSession.venue)))]
+            organisations: dict[str, Organisation] = {}
+            venues: dict[str, Venue] = {}
+            for row in rows:
+                row_changed = False
+                org = organisations.get(row.organisation["key"])
+                if org is None:
+                    org, changed = self._audited_upsert(
+                        db, Organisation, row.organisation["key"], _ORGANISATION_FIELDS, actor,
+                        lambda existing: self.upsert_organisation(db, row.organisation))
+                    organisations[org.key] = org
+                    row_changed |= changed
+                    if changed:
+                        changed_organisations.add(org.id)
+                for data in row.venues:
+                    if data["key"] in venues:
+                        continue
+                    venue, changed = self._audited_upsert(
+                        db, Venue, data["key"], _VENUE_FIELDS, actor,
+                        lambda existing: self.upsert_venue(db, _keep_coordinates(data, existing),
+                                                           org if existing is None else None))
+                    venues[venue.key] = venue
+                    row_changed |= changed
+                    if changed:
+                        changed_venues.add(venue.id)
+                for session in row.listing.sessions:
+                    key = session.venue_key
+                    if key and key not in venues:
+                        venues[key] = db.scalar(select(Venue).where(Venue.key == key))
+                status = row.status or default_status
+                if status is None and db.scalar(select(Course.id).where(Course.key == row.key)) is None:
+                    status = "pending"
+                course, outcome = self.save_course(db, row.key, row.listing, org, venues, status=status,
+                                                   translations=row.translations, source=source, actor=actor)
+                if outcome == "unchanged" and row_changed:
+                    outcome = "updated"
+                report.outcomes[row.number] = outcome
+                if outcome != "unchanged":
+                    changed_courses.append(course.id)
+            if changed_organisations:
+                changed_courses += db.scalars(select(Course.id).where(
+                    Course.organisation_id.in_(changed_organisations))).all()
+            if changed_venues:
+                changed_courses += db.scalars(select(CourseSession.course_id).where(
+                    CourseSession.venue_id.in_(changed_venues))).all()
+            report.course_ids = list(dict.fromkeys(changed_courses))
+            del existing
+            if dry_run:
+                db.rollback()
+                return report
+            if report.course_ids or changed_organisations or changed_venues:
+                report.version = bump_version(db)
+            db.commit()
+        if report.version is not None:
+            self.notify(report.course_ids, report.version)
+        return report
+
+    def _audited_upsert(self, db: Session, model, key: str, fields: tuple[str, ...], actor: str, write):
+        """Run an upsert, audit it if it changed anything; returns (record, changed)."""
+        existing = db.scalar(select(model).where(model.key == key))
+        before = {name: getattr(existing, name) for name in fields} if existing is not None else None
+        record = write(existing)
+        after = {name: getattr(record, name) for name in fields}
+        if before == after:
+            return record, False
+        audit(db, actor, "create" if before is None else "update", model.__tablename__.rstrip("s"), record.id,
+              before, after)
+        return record, True
+
+
+def _keep_coordinates(data: dict, venue: Venue | None) -> dict:
+    """An existing venue whose postcode is unchanged keeps its coordinates (they may be more exact)."""
+    if (venue is not None and venue.latitude is not None and venue.longitude is not None
+            and (venue.postcode or "") == (data.get("postcode") or "")):
+        return {**data, "latitude": venue.latitude, "longitude": venue.longitude}
+    return data
+
+
+_ORGANISATION_FIELDS = ("name", "kind", "website", "email", "phone", "description")
+_VENUE_FIELDS = ("name", "address", "postcode", "latitude", "longitude", "step_free", "directions")
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do): each row's outcome by its row number."""
+
+    outcomes: dict[int, str] = field(default_factory=dict)
+    course_ids: list[int] = field(default_factory=list)
+    version: int | None = None

@@ -1,0 +1,46 @@
+"""One search, as every page that shows results needs it: the HTML results, /search.json,
+and other views built on the same URL (signposting sheets, embeds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from finder.i18n import lazy_gettext as _l
+from finder.search import engine
+from finder.search.params import ParamProblem, SearchQuery, parse
+
+
+@dataclass
+class SearchPage:
+    query: SearchQuery
+    problems: list[ParamProblem]
+    outcome: engine.SearchOutcome
+    items: list = field(default_factory=list)  # [(Course, Hit)]
+    place_label: str = ""
+    place: engine.SearchArea | None = None
+
+
+def resolve_place(services, query: SearchQuery, problems: list[ParamProblem]) -> tuple[SearchQuery, engine.SearchArea | None, str]:
+    """Turn the postcode (or browser coordinates) into a place; a bad postcode is reported and dropped."""
+    if query.lat is not None and query.lon is not None and not query.postcode:
+        return query, engine.SearchArea(query.lat, query.lon, query.radius), str(_l("your location"))
+    if not query.postcode:
+        return query, None, ""
+    from finder.geo.shapes import PostcodeError
+
+    try:
+        place = services.postcodes.lookup(query.postcode)
+    except PostcodeError as exc:
+        problems.append(ParamProblem("postcode", exc.message, exc.hint))
+        return query.without("place"), None, ""
+    return query, engine.SearchArea(place.latitude, place.longitude, query.radius), place.label
+
+
+def perform(services, params, explain_empty: bool = True) -> SearchPage:
+    parsed = parse(params)
+    problems = list(parsed.problems)
+    query, place, label = resolve_place(services, parsed.query, problems)
+    outcome = services.search.search(query, place, explain_empty=explain_empty)
+    with services.sessions() as db:
+        items = services.search.load(db, outcome.hits)
+    return SearchPage(query, problems, outcome, items, label, place)

@@ -1,0 +1,94 @@
+"""Jinja2 set-up: the i18n extension with per-request (context variable) gettext, and the
+helpers templates use to show courses in the reader's language and format."""
+
+from __future__ import annotations
+
+from finder import PROJECT_DIR
+
+import datetime as dt
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+import jinja2
+from markupsafe import Markup
+from starlette.templating import Jinja2Templates
+
+from finder import domain, i18n
+from finder.web.kit import translating
+from finder.web.kit.csrf import csrf_field
+
+TEMPLATES_DIR = PROJECT_DIR / "templates"
+STATIC_DIR = PROJECT_DIR / "static"
+
+
+@lru_cache(maxsize=None)
+def _fingerprint(name: str) -> str:
+    path = STATIC_DIR / name
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except FileNotFoundError:
+        return "0"
+
+
+def static_url(name: str) -> str:
+    """A cache-busting URL for a static file: its content hash is in the query string."""
+    return f"/static/{name}?v={_fingerprint(name)}"
+
+
+def term_label(vocab_name: str, slug: str) -> str:
+    vocab = getattr(domain, vocab_name)
+    term = vocab.get(slug)
+    return str(term.label) if term else slug
+
+
+def sessions_text(session) -> str:
+    return i18n.gettext("%(day)s %(start)s to %(end)s", day=i18n.weekday_name(domain.WEEKDAY_INDEX[session.weekday]),
+                        start=i18n.format_time(session.start_time), end=i18n.format_time(session.end_time))
+
+
+def localised(course) -> dict:
+    """The course's title and description in the reader's language where the partner gave them."""
+    locale = i18n.get_locale()
+    translation = course.translation(locale) if locale != "en" else None
+    if translation and translation.title:
+        return {"title": translation.title, "description": translation.description or course.description,
+                "fallback": False, "lang": locale}
+    return {"title": course.title, "description": course.description, "fallback": locale != "en", "lang": "en"}
+
+
+def query_url(path: str, params=(), **extra) -> str:
+    items = list(params) + [(k, v) for k, v in extra.items() if v not in (None, "")]
+    return path + ("?" + urlencode(items) if items else "")
+
+
+def miles(value: float | None) -> str:
+    if value is None:
+        return ""
+    return i18n.format_distance(value)
+
+
+def nl2br(text: str) -> Markup:
+    return Markup("<br>").join(jinja2.utils.markupsafe.escape(text or "").split("\n"))
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Installed once; the functions read the locale from a context variable per request.
+    translating.install(env)
+    env.globals.update(
+        domain=domain, static_url=static_url, term_label=term_label, sessions_text=sessions_text,
+        localised=localised, query_url=query_url, miles=miles, format_date=i18n.format_date,
+        format_time=i18n.format_time, weekday_name=i18n.weekday_name, language_name=i18n.language_name,
+        autonym=i18n.autonym, shipped_locales=i18n.SHIPPED_LOCALES, today=dt.date.today,
+        csrf_field=csrf_field,
+    )
+    env.filters["nl2br"] = nl2br
+    return Jinja2Templates(env=env)

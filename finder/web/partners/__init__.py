@@ -1,0 +1,1 @@
+"""What partners and the public send in: "add your class", partner editors' changes, problem reports and private check links."""

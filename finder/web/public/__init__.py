@@ -1,0 +1,1 @@
+"""Pages for newcomers: home, results, course and organisation pages, help, and /search.json."""

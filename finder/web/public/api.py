@@ -1,0 +1,59 @@
+"""JSON for machines: /search.json takes exactly the search page's parameters."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from finder import domain
+from finder.web.kit.searching import perform
+from finder.web.kit.templating import localised
+
+
+def course_json(request: Request, course, hit=None) -> dict:
+    text = localised(course)
+    days = sorted({s.weekday for s in course.sessions}, key=domain.WEEKDAY_INDEX.get)
+    result = {
+        "id": course.id,
+        "title": text["title"],
+        "organisation": course.organisation.name,
+        "levels": list(course.levels or []),
+        "kind": course.kind,
+        "creche": course.creche == "on-site",
+        "creche_detail": course.creche,
+        "free": course.free,
+        "cost": course.cost,
+        "women_only": course.women_only,
+        "mode": course.mode,
+        "days": days,
+        "sessions": [{"day": s.weekday, "start": s.start_time.strftime("%H:%M"), "end": s.end_time.strftime("%H:%M"),
+                      "frequency": s.frequency, "area": s.venue.area if s.venue else None} for s in course.sessions],
+        "venues": [{"name": v.name, "area": v.area, "latitude": v.latitude, "longitude": v.longitude}
+                   for v in course.venues],
+        "languages": list(course.languages or []),
+        "enrolment": course.enrolment,
+        "last_checked": course.last_checked.isoformat() if course.last_checked else None,
+        "url": str(request.url_for("course", course_id=course.id)),
+    }
+    if hit is not None and hit.distance_miles is not None:
+        result["distance_miles"] = round(hit.distance_miles, 2)
+    return result
+
+
+async def search_json(request: Request):
+    page = perform(request.app.state.services, request.query_params, explain_empty=False)
+    body = {
+        "total": page.outcome.total,
+        "page": page.query.page,
+        "per_page": page.query.per_page,
+        "pages": page.outcome.pages,
+        "sort": page.query.effective_sort,
+        "problems": [{"param": p.param, "message": str(p.message), "hint": str(p.hint) if p.hint else None}
+                     for p in page.problems],
+        "results": [course_json(request, course, hit) for course, hit in page.items],
+    }
+    return JSONResponse(body, headers={"Access-Control-Allow-Origin": "*"})
+
+
+routes = [Route("/search.json", search_json, name="search_json")]
