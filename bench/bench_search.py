@@ -97,16 +97,19 @@ def run_size(size: int, searches: int) -> dict:
             totals.append(outcome.total)
         return timings, totals
 
-    words_creche_level = lambda n: {"q": QUERIES[n % len(QUERIES)], "creche": "1", "level": LEVELS[n % 6]}
+    def words_creche_level(n):
+        return {"q": QUERIES[n % len(QUERIES)], "creche": "1", "level": LEVELS[n % 6]}
     timings, totals = measure(words_creche_level, lambda n: None)
     figures.update(words_creche_level_p50_ms=round(statistics.median(timings), 1),
                    words_creche_level_p95_ms=round(percentile(timings, 95), 1),
                    words_creche_level_mean_hits=round(statistics.mean(totals), 1))
 
     cities = list(CITIES.values())
-    near = lambda n: {"q": QUERIES[n % len(QUERIES)], "creche": "1", "postcode": cities[n % len(cities)][2],
-                      "radius": "5", "sort": "distance"}
-    place = lambda n: engine.SearchArea(cities[n % len(cities)][0], cities[n % len(cities)][1], 5)
+    def near(n):
+        return {"q": QUERIES[n % len(QUERIES)], "creche": "1", "postcode": cities[n % len(cities)][2],
+                          "radius": "5", "sort": "distance"}
+    def place(n):
+        return engine.SearchArea(cities[n % len(cities)][0], cities[n % len(cities)][1], 5)
     timings, totals = measure(near, place)
     figures.update(words_creche_5mi_p50_ms=round(statistics.median(timings), 1),
                    words_creche_5mi_p95_ms=round(percentile(timings, 95), 1),

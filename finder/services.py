@@ -1,21 +1,55 @@
-"""Everything a request handler needs, built once per app from the settings."""
+"""The one place where everything the app and the commands use is built from the settings.
+
+`build_services(settings)` makes the database engine and sessions, the search service, the
+catalogue operations, accounts, the mailer and outbox, short links, the offline postcode
+directory (opened the first time it is needed) and the optional online geocoder. The web app
+and every `esol-finder` command call it; handlers and commands only ask `Services` for what they
+need, as Warehouse registers its services once. Nothing is patched onto a service after it is built.
+"""
 
 from __future__ import annotations
 
-import logging
+import threading
 from dataclasses import dataclass, field
-from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from finder.db import make_engine, make_sessionmaker, migrate
+from finder.geo.geocoding import AddressGeocoder
+from finder.geo.postcodes import PostcodeDirectory
+from finder.geo.shapes import Place
+from finder.operations.accounts import Accounts
 from finder.operations.catalogue import Catalogue
+from finder.operations.outbox import Mailer
+from finder.operations.shortlinks import ShortLinks
+from finder.oruk.lookup import DirectoryCache
 from finder.search.index import IndexStore
 from finder.search.service import SearchService
 from finder.settings import Settings
 
-log = logging.getLogger(__name__)
+
+class Postcodes:
+    """The offline postcode directory, opened (and built from the packaged data, about 20 s, once)
+    the first time a postcode is looked up; or a directory handed over ready-made."""
+
+    def __init__(self, path: Path, directory: PostcodeDirectory | None = None):
+        self.path = path
+        self._directory = directory
+        self._lock = threading.Lock()
+
+    @property
+    def directory(self) -> PostcodeDirectory:
+        if self._directory is None:
+            with self._lock:
+                if self._directory is None:
+                    self._directory = PostcodeDirectory.ensure(self.path)
+        return self._directory
+
+    def lookup(self, text: str) -> Place:
+        """A postcode, sector or district to its place; raises `finder.geo.shapes.PostcodeError`."""
+        return self.directory.lookup(text)
 
 
 @dataclass
@@ -25,40 +59,36 @@ class Services:
     sessions: sessionmaker[Session]
     search: SearchService
     catalogue: Catalogue
-    extras: dict = field(default_factory=dict)
-
-    @cached_property
-    def postcodes(self):
-        """The offline postcode directory, built from the packaged data the first time it is needed."""
-        from finder.geo.postcodes import PostcodeDirectory
-
-        return PostcodeDirectory.ensure(self.settings.postcodes_path)
+    accounts: Accounts
+    mailer: Mailer
+    short_links: ShortLinks
+    postcodes: Postcodes
+    geocoder: AddressGeocoder | None = None
+    oruk_directory: DirectoryCache = field(default_factory=DirectoryCache)
 
     def prepare(self) -> None:
         """Migrate the schema and make sure the search index matches the database."""
         migrate(self.engine)
         self.search.ensure_current()
 
+    def close(self) -> None:
+        """Let go of the index files and the database connections (end of a command, test or app)."""
+        self.search.store.close()
+        self.engine.dispose()
 
-def build_services(settings: Settings) -> Services:
+
+def build_services(settings: Settings, *, postcodes: PostcodeDirectory | None = None,
+                   geocoder: AddressGeocoder | None = None) -> Services:
+    """Everything, from the settings. `postcodes` and `geocoder` hand over ready-made ones
+    (tests share one postcode directory; a stand-in geocoder); otherwise they come from the settings."""
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     search = SearchService(IndexStore(settings.index_dir), sessions, hide_after_days=settings.hide_after_days)
-    services = Services(settings=settings, engine=engine, sessions=sessions, search=search,
-                        catalogue=Catalogue(sessions, notify=search.apply))
-    # Venues get coordinates from their postcode when saved: the catalogue asks the directory lazily.
-    services.catalogue.postcodes = _LazyPostcodes(services)
-    if settings.geocoder:  # off by default: an address with no known postcode stays unplaced
-        from finder.geo.geocoding import AddressGeocoder
-
-        services.catalogue.geocoder = AddressGeocoder(provider=settings.geocoder,
-                                                      domain=settings.geocoder_domain or None)
-    return services
-
-
-class _LazyPostcodes:
-    def __init__(self, services: Services):
-        self._services = services
-
-    def lookup(self, text: str):
-        return self._services.postcodes.lookup(text)
+    directory = Postcodes(settings.postcodes_path, postcodes)
+    if geocoder is None and settings.geocoder:  # off by default: an address with no known postcode stays unplaced
+        geocoder = AddressGeocoder(provider=settings.geocoder, domain=settings.geocoder_domain or None)
+    # Venues get coordinates from their postcode when saved, else from the geocoder when there is one.
+    catalogue = Catalogue(sessions, notify=search.apply, postcodes=directory, geocoder=geocoder)
+    return Services(settings=settings, engine=engine, sessions=sessions, search=search, catalogue=catalogue,
+                    accounts=Accounts(sessions), mailer=Mailer(settings, sessions), short_links=ShortLinks(sessions),
+                    postcodes=directory, geocoder=geocoder)

@@ -7,9 +7,9 @@ import os
 import pytest
 from starlette.testclient import TestClient
 
+from finder.services import build_services
 from finder.settings import load_settings
 from finder.web.app import create_app
-from finder.services import build_services
 from tests import factories
 
 
@@ -76,13 +76,10 @@ def settings(tmp_path, postgres_template):
 
 @pytest.fixture
 def services(settings, shared_postcodes):
-    services = build_services(settings)
-    if shared_postcodes is not None:
-        services.__dict__["postcodes"] = shared_postcodes
+    services = build_services(settings, postcodes=shared_postcodes)
     services.prepare()
     yield services
-    services.search.store.close()
-    services.engine.dispose()
+    services.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from finder.operations.backup import BackupError, backup, check_database_file, restore
 from finder.cli import main
+from finder.operations.backup import BackupError, backup, check_database_file, restore
 from tests import factories
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("ESOL_FINDER_TEST_DATABASE_URL")),

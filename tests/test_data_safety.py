@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from finder.models import Course, CourseSession
-from finder.web.app import create_app
 from finder.services import build_services
+from finder.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,8 +101,7 @@ def test_kill_9_in_the_middle_of_an_import_leaves_nothing_of_it(fixture_catalogu
             assert fresh.get("/search.json").json()["total"] == 7  # everything committed before is there
             assert fresh.get("/search.json?q=bulk").json()["total"] == 0
     finally:
-        after.search.store.close()
-        after.engine.dispose()
+        after.close()
 
 
 @sqlite_only
@@ -129,8 +128,7 @@ def test_kill_9_between_saves_keeps_every_committed_save_whole(fixture_catalogue
         with TestClient(create_app(services=after, prepare=False)) as fresh:
             assert fresh.get("/search.json?q=bulk&per_page=100").json()["total"] == courses
     finally:
-        after.search.store.close()
-        after.engine.dispose()
+        after.close()
 
 
 def search_titles(client, query: str) -> list[str]:
@@ -178,8 +176,7 @@ def test_a_damaged_index_is_rebuilt_from_the_database_by_itself(fixture_catalogu
             page = client.get("/search?creche=1")
             assert page.status_code == 200 and "English for Mums" in page.text
     finally:
-        worker.search.store.close()
-        worker.engine.dispose()
+        worker.close()
     assert services.search.store.version() is not None  # a sound index is in place again
     gc.collect()  # release Whoosh's abandoned file handles while the warning filters above apply
 
@@ -199,7 +196,6 @@ def test_a_restart_rebuilds_a_stale_index(fixture_catalogue):
         with TestClient(create_app(services=worker, prepare=False)) as client:
             assert len(search_titles(client, "per_page=100")) == 7
     finally:
-        worker.search.store.close()
-        worker.engine.dispose()
+        worker.close()
     assert json.loads((services.settings.index_dir / (services.settings.index_dir / "CURRENT").read_text().strip()
                        / "catalogue.json").read_text())["version"] == meta["version"] + 1

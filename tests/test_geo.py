@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 from geopy.distance import distance as geopy_distance
 
-from finder.geo.shapes import (RADIUS_CHOICES, Place, PostcodeError, bounding_box, confusable_fix, distance_miles,
-                        normalise_postcode, postcode_precision, postcode_readings)
+from finder.geo.shapes import (
+    RADIUS_CHOICES,
+    Place,
+    PostcodeError,
+    bounding_box,
+    confusable_fix,
+    distance_miles,
+    normalise_postcode,
+    postcode_precision,
+    postcode_readings,
+)
 from finder.i18n import use_locale
 
 

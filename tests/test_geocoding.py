@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from finder.geo.shapes import Place
 from finder.geo.geocoding import DEFAULT_USER_AGENT, AddressGeocoder
+from finder.geo.shapes import Place
 
 ANSWERS = {  # query -> Nominatim /search answer (status, JSON body)
     "1 Princes Road, Liverpool": (200, [{
@@ -139,18 +139,21 @@ def test_unknown_provider():
         AddressGeocoder(provider="yellow-pages")
 
 
-def test_a_venue_without_a_known_postcode_is_placed_by_the_configured_geocoder(services, geocoder):
+def test_a_venue_without_a_known_postcode_is_placed_by_the_configured_geocoder(settings, shared_postcodes, geocoder):
     """Saving a listing whose venue has only an address asks the (configured) online geocoder."""
     from sqlalchemy import select
 
     from finder.models import Venue
+    from finder.services import build_services
     from tests import factories
 
-    services.catalogue.geocoder = geocoder
+    services = build_services(settings, postcodes=shared_postcodes, geocoder=geocoder)
+    services.prepare()
     data = factories.catalogue(
         [factories.course("geo", "Geocoded class", "library", [factories.session("mon", "10:00", "11:00", "princes")])],
         venues=[{"key": "princes", "name": "Princes Road Hall", "address": "1 Princes Road, Liverpool", "postcode": ""}])
     services.catalogue.load_catalogue(data)
     with services.sessions() as db:
         venue = db.scalar(select(Venue).where(Venue.key == "princes"))
+    services.close()
     assert (venue.latitude, venue.longitude) == (53.396, -2.97)

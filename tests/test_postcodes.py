@@ -16,9 +16,9 @@ import threading
 import pytest
 from convertbng.util import convert_lonlat
 
+from finder.geo.postcodes import ATTRIBUTION, LICENCE_URL, PostcodeDirectory, is_current, source_dir
 from finder.geo.shapes import Place, PostcodeError
 from finder.i18n import use_locale
-from finder.geo.postcodes import ATTRIBUTION, LICENCE_URL, PostcodeDirectory, is_current, source_dir
 
 KNOWN = {  # postcode -> (latitude, longitude)
     "SW1A 1AA": (51.501009, -0.141588),  # Buckingham Palace

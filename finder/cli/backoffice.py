@@ -6,15 +6,9 @@ import sys
 
 import click
 
-from finder.settings import load_settings
-
-
-def _services():
-    from finder.services import build_services
-
-    services = build_services(load_settings())
-    services.prepare()
-    return services
+from finder.cli.common import open_services
+from finder.domain import ValidationErrors, messages
+from finder.queries import review
 
 
 @click.command("create-user")
@@ -25,8 +19,6 @@ def _services():
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 def create_user_command(email: str, name: str, role: str, organisation_key: str | None, password_stdin: bool) -> None:
     """Make a back-office account (the first coordinator, or a partner editor)."""
-    from finder.operations.accounts import Accounts
-    from finder.domain import ValidationErrors
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -34,29 +26,23 @@ def create_user_command(email: str, name: str, role: str, organisation_key: str 
     else:
         password = click.prompt("Password", hide_input=True)
         confirm = click.prompt("Password again", hide_input=True)
-    services = _services()
+    services = open_services()
     try:
-        user = Accounts(services.sessions).create_user(email=email, name=name, role=role, password=password,
-                                                       confirm=confirm, organisation_key=organisation_key,
-                                                       actor="command-line")
+        user = services.accounts.create_user(email=email, name=name, role=role, password=password, confirm=confirm,
+                                             organisation_key=organisation_key, actor="command-line")
     except ValidationErrors as exc:
         for field, messages in exc.errors.items():
             for message in messages:
                 click.echo(f"{field}: {message}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo(f"Account made: {user.email} ({user.role})")
 
 
 @click.command("remind")
 def remind_command() -> None:
     """Email each stale listing's organisation its private check link."""
-    from finder.domain import messages
-    from finder.queries import review
-    from finder.operations.outbox import Mailer
-
-    services = _services()
-    settings = services.settings
-    mailer = Mailer(settings, services.sessions)
+    services = open_services()
+    settings, mailer = services.settings, services.mailer
     with services.sessions() as db:
         stale = [(c.id, c.title, c.last_checked, c.contact_email or c.organisation.email)
                  for c in review.courses(db, stale_after_days=settings.stale_after_days)]
@@ -71,3 +57,6 @@ def remind_command() -> None:
         sent += 1
     where = "sent" if mailer.configured else "put in the outbox"
     click.echo(f"{sent} reminders {where}; {skipped} stale listings have no email address.")
+
+
+commands = [create_user_command, remind_command]

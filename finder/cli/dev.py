@@ -8,8 +8,6 @@ cluster that it starts (and stops) itself.
 
 from __future__ import annotations
 
-from finder import PROJECT_DIR
-
 import contextlib
 import os
 import shutil
@@ -20,6 +18,8 @@ import tempfile
 from pathlib import Path
 
 import click
+
+from finder import PROJECT_DIR
 
 ROOT = PROJECT_DIR
 APT_PACKAGES = ["chromium", "fonts-noto-core", "fonts-noto-cjk", "postgresql"]
@@ -195,3 +195,6 @@ def lock(upgrade: bool, packages: tuple[str, ...], no_check: bool) -> None:
         code = _run(step, cwd=ROOT)
         if code != 0:
             sys.exit(code)
+
+
+commands = [check, lock]

@@ -8,15 +8,7 @@ from pathlib import Path
 
 import click
 
-from finder.settings import load_settings
-
-
-def _services():
-    from finder.services import build_services
-
-    services = build_services(load_settings())
-    services.prepare()
-    return services
+from finder.cli.common import open_services
 
 
 @click.command("import")
@@ -34,7 +26,7 @@ def import_command(file: Path, dry_run: bool, as_status: str | None, as_json: bo
     from finder.imports.plan import commit, make_plan
     from finder.imports.plan import dry_run as simulate
 
-    services = _services()
+    services = open_services()
     content = file.read_bytes()
     bars = []
 
@@ -70,10 +62,13 @@ def export_command(file: Path, published_only: bool) -> None:
     fmt = file.suffix.lower().lstrip(".")
     if fmt not in exports.FORMATS:
         raise click.BadParameter("the file name must end in .csv or .xlsx", param_hint="FILE")
-    services = _services()
+    services = open_services()
     with services.sessions() as db:
         export = exports.export_catalogue(db, published_only=published_only)
     file.write_bytes(exports.render(export.rows, fmt))
     for key in export.too_many_sessions:
         click.echo(f"Warning: course {key} has more than 4 sessions; only the first 4 were exported.", err=True)
     click.echo(f"Exported {len(export.rows)} courses to {file}.")
+
+
+commands = [import_command, export_command]

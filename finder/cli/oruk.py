@@ -8,15 +8,7 @@ import sys
 import click
 
 from finder import domain
-
-
-def _services():
-    from finder.settings import load_settings
-    from finder.services import build_services
-
-    services = build_services(load_settings())
-    services.prepare()
-    return services
+from finder.cli.common import open_services
 
 
 @click.command("oruk-export")
@@ -25,7 +17,7 @@ def oruk_export(file: str) -> None:
     """Write every published course as Open Referral UK (HSDS-UK 3.0) JSON to FILE ('-' for standard output)."""
     from finder.oruk.exchange import export_document
 
-    document = export_document(_services())
+    document = export_document(open_services())
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if file == "-":
         sys.stdout.write(text)
@@ -49,7 +41,7 @@ def oruk_import(file, dry_run: bool, default_levels: tuple[str, ...]) -> None:
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"{file.name} is not JSON: {exc}") from None
     try:
-        plan, report = import_document(_services(), document, dry_run=dry_run, default_levels=default_levels)
+        plan, report = import_document(open_services(), document, dry_run=dry_run, default_levels=default_levels)
     except ImportProblem as exc:
         raise click.ClickException(str(exc)) from None
     except domain.ValidationErrors as exc:
@@ -65,3 +57,6 @@ def oruk_import(file, dry_run: bool, default_levels: tuple[str, ...]) -> None:
     else:
         click.echo(f"Imported: {report.created} added, {report.updated} updated, {report.unchanged} unchanged "
                    f"({report.organisations} organisations, {report.venues} venues).")
+
+
+commands = [oruk_export, oruk_import]

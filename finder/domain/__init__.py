@@ -6,11 +6,35 @@ then `domain.LEVELS` or `domain.validate_listing(...)` reads as before.
 """
 
 from finder.domain.listing import (
-    MAX_TEXT, MAX_TITLE, Listing, SessionInput, ValidationErrors, parse_date, parse_time, validate_listing,
+    MAX_TEXT,
+    MAX_TITLE,
+    Listing,
+    SessionInput,
+    ValidationErrors,
+    parse_date,
+    parse_time,
+    validate_listing,
 )
 from finder.domain.vocabulary import (
-    AUDIENCES, COSTS, CRECHE, ELIGIBILITY, ENGLISH_SYNONYMS, ENROLMENT, FREQUENCIES, JOIN_METHODS, KINDS, LEVELS,
-    MODES, ORGANISATION_KINDS, STATUSES, TIMES_OF_DAY, WEEKDAY_INDEX, WEEKDAYS, Term, full_weekday, time_of_day,
+    AUDIENCES,
+    COSTS,
+    CRECHE,
+    ELIGIBILITY,
+    ENGLISH_SYNONYMS,
+    ENROLMENT,
+    FREQUENCIES,
+    JOIN_METHODS,
+    KINDS,
+    LEVELS,
+    MODES,
+    ORGANISATION_KINDS,
+    STATUSES,
+    TIMES_OF_DAY,
+    WEEKDAY_INDEX,
+    WEEKDAYS,
+    Term,
+    full_weekday,
+    time_of_day,
 )
 
 __all__ = [

@@ -6,14 +6,30 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from finder.domain.vocabulary import (
-    AUDIENCES, COSTS, CRECHE, ELIGIBILITY, ENROLMENT, FREQUENCIES, JOIN_METHODS, KINDS, LEVELS, MODES, WEEKDAYS,
-)
 from finder.domain.values import (
-    ValidationErrors, as_bool, is_email, is_language_code, is_phone, is_web_address, parse_date, parse_time,
+    ValidationErrors,
+    as_bool,
+    is_email,
+    is_language_code,
+    is_phone,
+    is_web_address,
+    parse_date,
+    parse_time,
+)
+from finder.domain.vocabulary import (
+    AUDIENCES,
+    COSTS,
+    CRECHE,
+    ELIGIBILITY,
+    ENROLMENT,
+    FREQUENCIES,
+    JOIN_METHODS,
+    KINDS,
+    LEVELS,
+    MODES,
+    WEEKDAYS,
 )
 from finder.i18n import lazy_gettext as _l
-
 
 MAX_TITLE = 200
 MAX_TEXT = 5000

@@ -7,8 +7,7 @@ Plain data, no I/O. Labels are lazy translations: they are rendered in the reade
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from finder.i18n import lazy_gettext as _l
 from finder.i18n import lazy_pgettext

@@ -31,8 +31,7 @@ from pathlib import Path
 import numpy as np
 from pyproj import Transformer
 
-from finder.geo.shapes import (Place, PostcodeError, confusable_fix, district_of, postcode_precision,
-                        postcode_readings)
+from finder.geo.shapes import Place, PostcodeError, confusable_fix, district_of, postcode_precision, postcode_readings
 from finder.i18n import lazy_gettext as _l
 
 SCHEMA_VERSION = "1"
@@ -266,11 +265,11 @@ def _write(path: Path, codes: list[str], latitudes: np.ndarray, longitudes: np.n
             for start in range(0, len(codes), _CHUNK):
                 end = start + _CHUNK
                 connection.executemany("INSERT INTO postcodes VALUES (?, ?, ?)", zip(
-                    codes[start:end], latitudes[start:end].round(6).tolist(), longitudes[start:end].round(6).tolist()))
+                    codes[start:end], latitudes[start:end].round(6).tolist(), longitudes[start:end].round(6).tolist(), strict=False))
             for table, cut in (("sectors", 2), ("districts", 4)):
                 keys, lats, lons, counts = centres(codes, latitudes, longitudes, cut)
                 connection.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)",  # nosec B608
-                                       zip(keys, lats.round(6).tolist(), lons.round(6).tolist(), counts.tolist()))
+                                       zip(keys, lats.round(6).tolist(), lons.round(6).tolist(), counts.tolist(), strict=False))
             connection.executemany("INSERT INTO meta VALUES (?, ?)", [
                 ("schema", SCHEMA_VERSION), ("source", f"Ordnance Survey {DATA_RELEASE}"),
                 ("built", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))])

@@ -16,9 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from geopy import units
-from geopy.distance import EARTH_RADIUS
+from geopy.distance import EARTH_RADIUS, geodesic
 from geopy.distance import distance as geopy_distance
-from geopy.distance import geodesic
 
 from finder.i18n import lazy_gettext as _l
 

@@ -7,14 +7,11 @@ reads it from here.
 
 from __future__ import annotations
 
-from finder import PROJECT_DIR
-
 import contextvars
 import datetime as dt
 import io
-from functools import lru_cache
 import logging
-from pathlib import Path
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel import Locale, UnknownLocaleError
@@ -24,6 +21,8 @@ from babel import units as babel_units
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, NullTranslations, Translations
+
+from finder import PROJECT_DIR
 
 log = logging.getLogger(__name__)
 

@@ -11,16 +11,12 @@
 
 from __future__ import annotations
 
-from finder import PROJECT_DIR
-
 import io
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -28,7 +24,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from finder import i18n
+from finder import PROJECT_DIR, i18n
 
 ROOT = PROJECT_DIR
 MAPPING_FILE = ROOT / "babel.cfg"
@@ -317,7 +313,7 @@ def check() -> Report:
                 continue
             present.add((message.id if isinstance(message.id, str) else message.id[0], message.context))
             check_message(code, message, count, report)
-        for msgid, context in sorted(wanted - present, key=lambda item: (item[0], item[1] or "")):
+        for msgid, _context in sorted(wanted - present, key=lambda item: (item[0], item[1] or "")):
             report.add(f"{code}: {msgid!r} is not in the catalogue: run `esol-finder i18n update`")
     return report
 
@@ -335,65 +331,3 @@ def status_rows() -> list[tuple[str, str, str, int, int]]:
                                                             else m.string))
         rows.append((code, Locale.parse(code).get_display_name("en"), review_status(catalog), done, len(messages)))
     return rows
-
-
-# --- command line ----------------------------------------------------------------------
-
-@click.group("i18n")
-def i18n_command() -> None:
-    """Translations: extract, update, compile and check the gettext catalogues in locales/."""
-
-
-@i18n_command.command("extract")
-def extract_command() -> None:
-    """Write locales/messages.pot from the Python code and the templates."""
-    count = extract()
-    click.echo(f"{TEMPLATE_FILE.relative_to(ROOT)}: {count} messages")
-
-
-@i18n_command.command("update")
-def update_command() -> None:
-    """Merge messages.pot into every language's messages.po."""
-    created = update()
-    for code in created:
-        click.echo(f"started {po_path(code).relative_to(ROOT)}")
-    click.echo(f"updated {len(translated_locales())} catalogues")
-
-
-@i18n_command.command("compile")
-def compile_command() -> None:
-    """Write messages.mo files (the app also compiles .po files in memory by itself)."""
-    written = compile_all()
-    i18n.clear_translation_cache()
-    click.echo(f"compiled {len(written)} catalogues")
-
-
-@i18n_command.command("check")
-def check_command() -> None:
-    """Fail on an out-of-date template, missing translations, broken placeholders or tags."""
-    report = check()
-    for problem in report.problems:
-        click.echo(problem, err=True)
-    if not report.ok:
-        click.echo(f"{len(report.problems)} problem(s)", err=True)
-        sys.exit(1)
-    click.echo(f"all {len(translated_locales())} languages complete and consistent")
-
-
-@i18n_command.command("status")
-def status_command() -> None:
-    """Each language's review status and how much of it is translated."""
-    for code, name, status, done, total in status_rows():
-        click.echo(f"{code:8} {name:28} {status:20} {done}/{total}")
-
-
-@i18n_command.command("all")
-@click.pass_context
-def all_command(ctx: click.Context) -> None:
-    """extract, then update, then compile."""
-    ctx.invoke(extract_command)
-    ctx.invoke(update_command)
-    ctx.invoke(compile_command)
-
-
-__all__ = ["i18n_command", "extract", "update", "compile_all", "check", "status_rows"]

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from finder import domain
+from finder.domain.values import slugify
 from finder.geo import shapes as geo
 from finder.i18n import lazy_gettext as _l
 from finder.imports import columns
-from finder.domain.values import slugify
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,159}$")
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")

@@ -16,8 +16,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
@@ -140,40 +138,3 @@ def restore(services, source: Path) -> RestoreReport:
     with services.sessions() as db:
         courses = db.scalar(select(func.count()).select_from(Course))
     return RestoreReport(courses=courses or 0, revision=revision, indexed=indexed)
-
-
-# -- commands -----------------------------------------------------------------------------
-
-@click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def backup_command(file: Path) -> None:
-    """Copy the SQLite database to FILE while the app keeps running."""
-    from finder.settings import load_settings
-
-    try:
-        written = backup(load_settings().database_url, file)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
-
-
-@click.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask before replacing the current database.")
-def restore_command(file: Path, yes: bool) -> None:
-    """Replace the database with the backup FILE, then rebuild the search index."""
-    from finder.settings import load_settings
-    from finder.services import build_services
-
-    services = build_services(load_settings())
-    try:
-        check_database_file(file)
-        if not yes:
-            click.confirm(f"Replace the catalogue at {services.settings.database_url} with {file}?", abort=True)
-        report = restore(services, file)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        services.search.store.close()
-        services.engine.dispose()
-    click.echo(f"Restored {report.courses} courses (schema {report.revision}); {report.indexed} published courses indexed.")

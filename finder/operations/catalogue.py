@@ -5,7 +5,6 @@ catalogue version, then the search index hears what changed. The only writer.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Callable
@@ -16,9 +15,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from finder import domain
 from finder.domain.values import slugify
 from finder.models import (
-    AuditEntry, CatalogueState, Course, CourseSession, CourseTranslation, Organisation, Venue, utcnow,
+    AuditEntry,
+    CatalogueState,
+    CheckToken,
+    Course,
+    CourseSession,
+    CourseTranslation,
+    Organisation,
+    Submission,
+    Venue,
+    utcnow,
 )
-from finder.models import CheckToken, Submission
 
 Notify = Callable[[list[int], int], None]
 
@@ -87,11 +94,12 @@ def _pending_submission(db: Session, submission_id: int) -> Submission:
 class Catalogue:
     """The operations on the catalogue. `notify(course_ids, version)` keeps the index in step."""
 
-    def __init__(self, sessions: sessionmaker[Session], notify: Notify | None = None, postcodes=None):
+    def __init__(self, sessions: sessionmaker[Session], notify: Notify | None = None, postcodes=None,
+                 geocoder=None):
         self.sessions = sessions
         self.notify = notify or (lambda ids, version: None)
-        self.postcodes = postcodes
-        self.geocoder = None  # an online geocoder (finder.geo.geocoding.AddressGeocoder) when configured
+        self.postcodes = postcodes  # has .lookup(text) -> Place, raising PostcodeError
+        self.geocoder = geocoder  # an online geocoder (finder.geo.geocoding.AddressGeocoder) when configured
 
     # -- organisations and venues -------------------------------------------------------
     def upsert_organisation(self, db: Session, data: dict) -> Organisation:
@@ -464,7 +472,7 @@ class Catalogue:
                 if org is None:
                     org, changed = self._audited_upsert(
                         db, Organisation, row.organisation["key"], _ORGANISATION_FIELDS, actor,
-                        lambda existing: self.upsert_organisation(db, row.organisation))
+                        lambda existing, row=row: self.upsert_organisation(db, row.organisation))
                     organisations[org.key] = org
                     row_changed |= changed
                     if changed:
@@ -474,8 +482,8 @@ class Catalogue:
                         continue
                     venue, changed = self._audited_upsert(
                         db, Venue, data["key"], _VENUE_FIELDS, actor,
-                        lambda existing: self.upsert_venue(db, _keep_coordinates(data, existing),
-                                                           org if existing is None else None))
+                        lambda existing, data=data, org=org: self.upsert_venue(
+                            db, _keep_coordinates(data, existing), org if existing is None else None))
                     venues[venue.key] = venue
                     row_changed |= changed
                     if changed:

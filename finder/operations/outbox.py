@@ -12,7 +12,6 @@ from email.utils import make_msgid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from finder.i18n import gettext
 from finder.models import OutboxMessage, utcnow
 from finder.settings import Settings
 

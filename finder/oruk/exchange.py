@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from finder import domain
-from finder.queries import listings
 from finder.models import Course, Organisation, Venue
 from finder.oruk import PROFILE_URL, VERSION, ids
 from finder.oruk.mapping import STEP_FREE, TERM_TIME_ONLY, service_json
 from finder.oruk.selection import catalogue_languages
 from finder.oruk.vocabulary import TAXONOMIES, taxonomy_json, term_from_json
+from finder.queries import listings
 
 DAYS = {"MO": "mon", "TU": "tue", "WE": "wed", "TH": "thu", "FR": "fri", "SA": "sat", "SU": "sun"}
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from finder.queries import listings
 from finder.models import Course, CourseSession, Venue
 from finder.oruk import ids
+from finder.queries import listings
 
 
 @dataclass
@@ -20,8 +20,6 @@ class Directory:
     locations: dict[str, tuple[int, int]] = field(default_factory=dict)  # service_at_location uuid -> (course, venue)
     venues_of: dict[int, list[int]] = field(default_factory=dict)  # course id -> venue ids, in session order
 
-
-_lock = threading.Lock()
 
 
 def build(db) -> Directory:
@@ -40,12 +38,22 @@ def build(db) -> Directory:
     return directory
 
 
+class DirectoryCache:
+    """The directory of the current catalogue version, kept between requests (derived and disposable)."""
+
+    def __init__(self):
+        self._current: Directory | None = None
+        self._lock = threading.Lock()
+
+    def get(self, db) -> Directory:
+        version = listings.catalogue_version(db)
+        with self._lock:
+            if self._current is None or self._current.version != version:
+                self._current = build(db)
+            return self._current
+
+
 def directory(services) -> Directory:
     """The current directory: rebuilt when the catalogue has changed since it was made."""
     with services.sessions() as db:
-        version = listings.catalogue_version(db)
-        with _lock:
-            current = services.extras.get("oruk_directory")
-            if current is None or current.version != version:
-                current = services.extras["oruk_directory"] = build(db)
-    return current
+        return services.oruk_directory.get(db)

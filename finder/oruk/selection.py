@@ -138,7 +138,7 @@ def _vocabulary_rows(db) -> dict[int, SimpleNamespace]:
     columns = [getattr(Course, name) for name in _FIELDS]
     rows = db.execute(select(Course.id, Organisation.key, *columns).join(Organisation)
                       .where(Course.status == "published"))
-    return {row[0]: SimpleNamespace(organisation_key=row[1], **dict(zip(_FIELDS, row[2:]))) for row in rows}
+    return {row[0]: SimpleNamespace(organisation_key=row[1], **dict(zip(_FIELDS, row[2:], strict=False))) for row in rows}
 
 
 def _matches(row: SimpleNamespace, flt: ServiceFilter, terms: dict) -> bool:

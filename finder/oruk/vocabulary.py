@@ -7,7 +7,6 @@ Names and descriptions are in English: the API is for machines and directories.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 from finder import domain, i18n
 from finder.oruk import ids

@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
-from whoosh.spelling import ListCorrector
 from whoosh.analysis import StandardAnalyzer
+from whoosh.spelling import ListCorrector
 
 from finder import domain
 from finder.geo.shapes import APPROXIMATION_ERROR, approximate_miles, bounding_box, distance_miles
@@ -225,7 +225,8 @@ def run(store, query: SearchQuery, place: SearchArea | None = None, now: dt.date
 def _by_relevance(store, searcher, words: Q.Query, matched: set, limit: int | None = None) -> list[int]:
     """Matched document numbers, best first (ties in index order, as Whoosh orders them)."""
     scored = scoring.scores(searcher, words, matched, store.postings)
-    key = lambda docnum: (-scored.get(docnum, 0.0), docnum)
+    def key(docnum):
+        return (-scored.get(docnum, 0.0), docnum)
     if limit is not None and limit < len(matched):
         return heapq.nsmallest(limit, matched, key=key)
     return sorted(matched, key=key)

@@ -374,6 +374,8 @@ class IndexStore:
                 kept: dict[str, list[Row]] = {}
                 for leaf, offset in searcher.leaf_searchers():
                     reader = leaf.reader()
+                    if reader.segment() is None:  # an index with no documents yet has no segment
+                        continue
                     key = reader.segment().segment_id()
                     rows = self._segment_rows.get(key)
                     if rows is None:

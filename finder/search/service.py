@@ -11,10 +11,11 @@ import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
-from whoosh.index import EmptyIndexError, IndexError as WhooshIndexError
+from whoosh.index import EmptyIndexError
+from whoosh.index import IndexError as WhooshIndexError
 
-from finder.queries import listings
 from finder.models import Course, CourseSession
+from finder.queries import listings
 from finder.search import engine
 from finder.search.index import IndexStore, course_document
 from finder.search.params import SearchQuery

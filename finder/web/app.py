@@ -59,8 +59,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
-        services.search.store.close()
-        services.engine.dispose()
+        services.close()
 
     if prepare:
         services.prepare()
@@ -88,6 +87,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.rate_limits = {}  # name -> RateLimiter (finder.web.kit.ratelimit)
     app.state.templates = make_templates()
     app.state.templates.env.globals.update(share.template_globals)
     return app

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from finder.operations.accounts import Accounts
 from finder.cli import main
-from finder.operations.outbox import Mailer
 from finder.models import OutboxMessage
+from finder.operations.accounts import Accounts
+from finder.operations.outbox import Mailer
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):

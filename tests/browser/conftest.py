@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from tests.chromium import CHROMIUM, launched_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,8 +77,8 @@ def database_url(data_dir: Path) -> str:
 
 
 def load_fixture_catalogue(data_dir: Path) -> None:
-    from finder.settings import load_settings
     from finder.services import build_services
+    from finder.settings import load_settings
     from tests import factories
 
     services = build_services(load_settings(data_dir=data_dir, database_url=database_url(data_dir),
@@ -86,10 +87,9 @@ def load_fixture_catalogue(data_dir: Path) -> None:
         services.prepare()
         services.catalogue.load_catalogue(factories.fixture_catalogue(), status="published", source="tests")
         if importlib.util.find_spec("finder.geo.postcodes") is not None:
-            services.postcodes  # build the postcode table now, not during the first search
+            services.postcodes.directory  # noqa: B018 - build the postcode table now, not during the first search
     finally:
-        services.search.store.close()
-        services.engine.dispose()
+        services.close()
 
 
 # Package scope: the browser and its event loop end with this folder, so later tests that run

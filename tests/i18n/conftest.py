@@ -10,9 +10,9 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from finder.services import build_services
 from finder.settings import load_settings
 from finder.web.app import create_app
-from finder.services import build_services
 from tests import factories
 
 MULTILINGUAL_COURSES = [
@@ -35,14 +35,11 @@ def i18n_services(tmp_path_factory, shared_postcodes):
     data_dir = tmp_path_factory.mktemp("i18n")
     settings = load_settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'test.sqlite3'}",
                              secret_key="test-secret", demo_banner=True, base_url="https://finder.example.org")
-    services = build_services(settings)
-    if shared_postcodes is not None:
-        services.__dict__["postcodes"] = shared_postcodes
+    services = build_services(settings, postcodes=shared_postcodes)
     services.prepare()
     services.catalogue.load_catalogue(factories.catalogue(factories.fixture_catalogue()["courses"] + MULTILINGUAL_COURSES))
     yield services
-    services.search.store.close()
-    services.engine.dispose()
+    services.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from finder.settings import load_settings
 from finder.services import build_services
+from finder.settings import load_settings
 from tests import factories
-from tests.i18n.conftest import MULTILINGUAL_COURSES
 from tests.chromium import CHROMIUM, launched_chromium
+from tests.i18n.conftest import MULTILINGUAL_COURSES
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +46,7 @@ def base_url(tmp_path_factory):
         services.catalogue.load_catalogue(
             factories.catalogue(factories.fixture_catalogue()["courses"] + MULTILINGUAL_COURSES))
     finally:
-        services.search.store.close()
-        services.engine.dispose()
+        services.close()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESOL_FINDER_")}
     env.update(ESOL_FINDER_DATA_DIR=str(data_dir), ESOL_FINDER_DATABASE_URL=database_url,

@@ -8,8 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from finder.imports import exports
-from finder.imports import columns
+from finder.imports import columns, exports
 from tests import factories
 
 
@@ -69,13 +68,12 @@ def test_export_then_import_changes_nothing(rich_catalogue, plan_file, import_fi
 
 def test_export_into_an_empty_catalogue_recreates_it(rich_catalogue, tmp_path):
     from finder.imports.plan import commit, make_plan
-    from finder.settings import load_settings
     from finder.services import build_services
+    from finder.settings import load_settings
 
     content = export_bytes(rich_catalogue, "xlsx")
     fresh = build_services(load_settings(data_dir=tmp_path / "fresh", database_url=f"sqlite:///{tmp_path / 'f.db'}",
-                                         secret_key="x"))
-    fresh.__dict__["postcodes"] = rich_catalogue.postcodes
+                                         secret_key="x"), postcodes=rich_catalogue.postcodes.directory)
     fresh.prepare()
     try:
         plan = make_plan(fresh, content, "export.xlsx")
@@ -83,8 +81,7 @@ def test_export_into_an_empty_catalogue_recreates_it(rich_catalogue, tmp_path):
         commit(fresh, plan, actor="test")
         assert export_bytes(fresh, "xlsx") and export_bytes(fresh, "csv") == export_bytes(rich_catalogue, "csv")
     finally:
-        fresh.search.store.close()
-        fresh.engine.dispose()
+        fresh.close()
 
 
 def test_csv_export_opens_in_excel_with_arabic_and_no_formulas(rich_catalogue):

@@ -8,7 +8,11 @@ import pytest
 
 from finder.geo.shapes import PostcodeError
 from tests.imports.conftest import (
-    UNKNOWN_POSTCODE, assert_matches_expected, csv_bytes, row, xlsx_bytes,
+    UNKNOWN_POSTCODE,
+    assert_matches_expected,
+    csv_bytes,
+    row,
+    xlsx_bytes,
 )
 
 

@@ -13,8 +13,8 @@ from finder.cli import main
 from finder.models import Course
 from finder.operations.catalogue import course_snapshot
 from finder.oruk import ids
-from finder.settings import load_settings
 from finder.services import build_services
+from finder.settings import load_settings
 from tests.share.oruk_validation import assert_valid, response_schema
 
 # What ORUK has no place for, so a round trip cannot carry it.
@@ -43,12 +43,10 @@ def _snapshots(services) -> dict:
 def other(tmp_path, shared_postcodes):
     settings = load_settings(data_dir=tmp_path / "other", database_url=f"sqlite:///{tmp_path / 'other.sqlite3'}",
                              secret_key="test-secret")
-    services = build_services(settings)
-    services.__dict__["postcodes"] = shared_postcodes
+    services = build_services(settings, postcodes=shared_postcodes)
     services.prepare()
     yield services
-    services.search.store.close()
-    services.engine.dispose()
+    services.close()
 
 
 def test_export_import_round_trip_keeps_every_listing(fixture_catalogue, settings, other, tmp_path):

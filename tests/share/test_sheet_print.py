@@ -12,9 +12,9 @@ import pytest
 import uvicorn
 from pypdf import PdfReader
 
+from finder.services import build_services
 from finder.settings import load_settings
 from finder.web.app import create_app
-from finder.services import build_services
 from tests import factories
 from tests.chromium import CHROMIUM, launched_chromium
 
@@ -43,8 +43,7 @@ def _busy_catalogue() -> dict:
 def server(tmp_path_factory, shared_postcodes):
     data = tmp_path_factory.mktemp("sheet")
     settings = load_settings(data_dir=data, database_url=f"sqlite:///{data / 'db.sqlite3'}", secret_key="test")
-    services = build_services(settings)
-    services.__dict__["postcodes"] = shared_postcodes
+    services = build_services(settings, postcodes=shared_postcodes)
     services.prepare()
     services.catalogue.load_catalogue(_busy_catalogue())
     with socket.socket() as sock:
@@ -61,8 +60,7 @@ def server(tmp_path_factory, shared_postcodes):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
-    services.search.store.close()
-    services.engine.dispose()
+    services.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from finder.domain import ValidationErrors
 from finder.i18n import gettext, ngettext
 from finder.models import utcnow
 from finder.web.kit.auth import accounts, current_user, log_in, log_out, login_required, safe_next
-from finder.web.kit.pages import error_texts, page, redirect_with, services
 from finder.web.kit.csrf import verify_csrf
+from finder.web.kit.pages import error_texts, page, redirect_with, services
 from finder.web.kit.ratelimit import client_key, limiter
 
 LOGIN_WINDOW_SECONDS = 15 * 60

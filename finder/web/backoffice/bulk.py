@@ -19,10 +19,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from finder.imports import exports
 from finder.i18n import lazy_gettext as _l
+from finder.imports import exports, tabular
 from finder.imports import plan as planning
-from finder.imports import tabular
 from finder.web.kit.auth import current_user, login_required
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.rendering import render

@@ -7,14 +7,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from finder.domain import submissions
-from finder.queries import listings, review
-from finder.domain import ValidationErrors
+from finder.domain import ValidationErrors, submissions
 from finder.i18n import gettext
+from finder.queries import listings, review
 from finder.web.kit.auth import current_user, login_required
-from finder.web.kit.pages import page, redirect_with, services
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
+from finder.web.kit.pages import page, redirect_with, services
 
 STATUS_ACTIONS = {"publish": "published", "unpublish": "draft", "archive": "archived"}
 
@@ -104,7 +103,7 @@ async def restore(request: Request):
         audit_id = int(form.get("audit_id") or 0)
         services(request).catalogue.restore_version(course.id, audit_id, actor=current_user(request).email)
     except (ValueError, LookupError):
-        raise HTTPException(404)
+        raise HTTPException(404) from None
     except ValidationErrors:
         return redirect_with(request, f"/backoffice/courses/{course.id}/history",
                              gettext("That version cannot be restored: it is no longer a valid listing."))

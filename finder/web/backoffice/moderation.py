@@ -7,13 +7,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from finder.domain import messages, submissions
-from finder.queries import review
-from finder.domain import ValidationErrors
+from finder.domain import ValidationErrors, messages, submissions
 from finder.i18n import gettext
-from finder.operations.outbox import Mailer
 from finder.models import Course
 from finder.operations.catalogue import course_snapshot
+from finder.queries import review
 from finder.web.kit.auth import current_user, login_required
 from finder.web.kit.pages import error_texts, page, redirect_with, services
 
@@ -105,7 +103,7 @@ def _tell_submitter(request: Request, submission, status: str, reason: str) -> N
     else:
         link = f"{base}/add-a-class"
     subject, body = messages.decision(status, title, reason, link)
-    Mailer(services(request).settings, services(request).sessions).send(submission.submitter_email, subject, body)
+    services(request).mailer.send(submission.submitter_email, subject, body)
 
 
 @login_required("coordinator")

@@ -7,14 +7,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from finder.queries import review
-from finder.operations.accounts import ROLES
 from finder.domain import ValidationErrors
 from finder.i18n import gettext
-from finder.operations.outbox import Mailer
+from finder.operations.accounts import ROLES
+from finder.queries import review
 from finder.web.kit.auth import accounts, current_user, login_required
-from finder.web.kit.pages import error_texts, page, redirect_with, services
 from finder.web.kit.csrf import verify_csrf
+from finder.web.kit.pages import error_texts, page, redirect_with, services
 
 
 def _users_page(request, values=None, errors=None, status_code=200):
@@ -55,7 +54,7 @@ async def trust(request: Request):
         organisation = services(request).catalogue.set_trusted(
             request.path_params["organisation_id"], form.get("trusted") == "1", actor=current_user(request).email)
     except LookupError:
-        raise HTTPException(404)
+        raise HTTPException(404) from None
     message = (gettext("%(name)s is trusted: its editors' changes go live at once.", name=organisation.name)
                if organisation.trusted else
                gettext("%(name)s is no longer trusted: a coordinator checks its changes.", name=organisation.name))
@@ -64,7 +63,7 @@ async def trust(request: Request):
 
 @login_required("coordinator")
 async def outbox(request: Request):
-    mailer = Mailer(services(request).settings, services(request).sessions)
+    mailer = services(request).mailer
     return page(request, "backoffice/outbox.html", {"messages": mailer.outbox(), "smtp": mailer.configured})
 
 

@@ -13,9 +13,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from finder.operations.accounts import Accounts
 from finder.i18n import gettext
 from finder.models import Course, Organisation, Submission, User
+from finder.operations.accounts import Accounts
 
 SESSION_USER = "user_id"
 SESSION_STAMP = "user_stamp"
@@ -28,7 +28,7 @@ def _stamp(user: User) -> str:
 
 
 def accounts(request: Request) -> Accounts:
-    return Accounts(request.app.state.services.sessions)
+    return request.app.state.services.accounts
 
 
 def current_user(request: Request) -> User | None:

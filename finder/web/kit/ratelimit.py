@@ -40,7 +40,7 @@ class RateLimiter:
 
 def limiter(request, name: str, limit: int, window_seconds: float) -> RateLimiter:
     """The app's limiter called `name` (one per app, kept with its services)."""
-    store = request.app.state.services.extras.setdefault("rate_limits", {})
+    store = request.app.state.rate_limits
     if name not in store:
         store[name] = RateLimiter(limit, window_seconds)
     return store[name]

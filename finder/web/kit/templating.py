@@ -3,19 +3,16 @@ helpers templates use to show courses in the reader's language and format."""
 
 from __future__ import annotations
 
-from finder import PROJECT_DIR
-
 import datetime as dt
 import hashlib
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
-from finder import domain, i18n
+from finder import PROJECT_DIR, domain, i18n
 from finder.web.kit import translating
 from finder.web.kit.csrf import csrf_field
 

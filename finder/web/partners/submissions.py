@@ -10,16 +10,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from finder.domain import messages, submissions
-from finder.queries import listings
-from finder.domain import ValidationErrors
+from finder.domain import ValidationErrors, messages, submissions
 from finder.i18n import gettext
-from finder.operations.outbox import Mailer
 from finder.models import CheckToken, Course
+from finder.operations.outbox import Mailer
+from finder.queries import listings
 from finder.web.kit.auth import can_edit, current_user, login_required
-from finder.web.kit.pages import page, redirect_with, services
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
+from finder.web.kit.pages import page, redirect_with, services
 from finder.web.kit.ratelimit import client_key, limiter
 from finder.web.kit.rendering import render
 
@@ -27,7 +26,7 @@ FORM_WINDOW_SECONDS = 3600
 
 
 def mailer(request: Request) -> Mailer:
-    return Mailer(services(request).settings, services(request).sessions)
+    return services(request).mailer
 
 
 def lookup(request: Request):

@@ -13,11 +13,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from finder import i18n
-from finder.queries import listings
 from finder.models import Course
 from finder.oruk import PROFILE_URL, VERSION, lookup, mapping, openapi
 from finder.oruk.selection import FilterError, catalogue_languages, course_ids, parse_filter, parse_paging
 from finder.oruk.vocabulary import BY_ID, TAXONOMIES, all_terms, find_term, taxonomy_json, term_json, terms
+from finder.queries import listings
 
 ALLOWED = "GET, HEAD, OPTIONS"
 

@@ -15,8 +15,8 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from finder import domain, i18n
-from finder.search.params import SearchQuery
 from finder.operations.shortlinks import ShortLinks
+from finder.search.params import SearchQuery
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
 from finder.web.kit.templating import localised, sessions_text, term_label
@@ -24,10 +24,7 @@ from finder.web.kit.templating import localised, sessions_text, term_label
 
 def short_links(request: Request) -> ShortLinks:
     services = request.app.state.services
-    links = services.extras.get("short_links")
-    if links is None:
-        links = services.extras["short_links"] = ShortLinks(services.sessions)
-    return links
+    return services.short_links
 
 
 def _with_lang(url: str) -> str:
