@@ -1,7 +1,17 @@
 """The domain: the vocabulary of ESOL provision and every rule a record must meet. Plain data and
 rules, no I/O: the web forms, the importers, the ORUK importer and the commands all validate here.
 
-The vocabulary and the listing validator are the room's public face, so `from finder import domain`
+- `vocabulary`: levels, kinds, days and the rest; `fields`: a course's fields, declared once;
+- `values`: single values (e-mail, phone, web address, dates, yes/no, ids);
+- `listing`: the one validator of a course listing; `records`: its organisation, venues and
+  translations; `accounts`: back-office accounts (roles, passwords);
+- `submissions`: the listing form and what people send in; `diff`: what a change would change;
+  `messages`: the e-mails the site sends.
+
+A rule raises `ValidationErrors` keyed by its own field names; each caller says where an error
+goes (a form field, a spreadsheet column, an ORUK problem).
+
+The vocabulary and the validators are the room's public face, so `from finder import domain`
 then `domain.LEVELS` or `domain.validate_listing(...)` reads as before.
 """
 
@@ -15,6 +25,7 @@ from finder.domain.listing import (
     parse_time,
     validate_listing,
 )
+from finder.domain.records import validate_organisation, validate_translations, validate_venue
 from finder.domain.vocabulary import (
     AUDIENCES,
     COSTS,
@@ -41,5 +52,5 @@ __all__ = [
     "AUDIENCES", "COSTS", "CRECHE", "ELIGIBILITY", "ENGLISH_SYNONYMS", "ENROLMENT", "FREQUENCIES", "JOIN_METHODS",
     "KINDS", "LEVELS", "MAX_TEXT", "MAX_TITLE", "MODES", "ORGANISATION_KINDS", "STATUSES", "TIMES_OF_DAY",
     "WEEKDAY_INDEX", "WEEKDAYS", "Listing", "SessionInput", "Term", "ValidationErrors", "full_weekday", "parse_date",
-    "parse_time", "time_of_day", "validate_listing",
+    "parse_time", "time_of_day", "validate_listing", "validate_organisation", "validate_translations", "validate_venue",
 ]

@@ -1,4 +1,6 @@
-"""The one validator of a course listing: raw input (a form, a spreadsheet row, JSON) to a `Listing`."""
+"""The one validator of a course listing: raw input (a form, a spreadsheet row, JSON) to a `Listing`.
+
+The fields, their lengths, vocabularies and defaults are declared in `finder.domain.fields`."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from finder.domain.fields import BY_NAME as FIELDS
+from finder.domain.fields import LISTING_FIELDS, MAX_TEXT, MAX_TITLE, listing_value, session_snapshot, snapshot_value
 from finder.domain.values import (
     ValidationErrors,
     as_bool,
@@ -16,23 +20,11 @@ from finder.domain.values import (
     parse_date,
     parse_time,
 )
-from finder.domain.vocabulary import (
-    AUDIENCES,
-    COSTS,
-    CRECHE,
-    ELIGIBILITY,
-    ENROLMENT,
-    FREQUENCIES,
-    JOIN_METHODS,
-    KINDS,
-    LEVELS,
-    MODES,
-    WEEKDAYS,
-)
+from finder.domain.vocabulary import FREQUENCIES, WEEKDAYS
 from finder.i18n import lazy_gettext as _l
 
-MAX_TITLE = 200
-MAX_TEXT = 5000
+__all__ = ["MAX_TEXT", "MAX_TITLE", "Listing", "SessionInput", "ValidationErrors", "listing_snapshot", "parse_date",
+           "parse_time", "validate_listing"]
 
 
 @dataclass
@@ -96,15 +88,17 @@ def validate_listing(data: dict, known_venues: set[str] | None = None) -> Listin
     def err(name, message):
         errors.setdefault(name, []).append(message)
 
-    def text(name, required=False, limit=MAX_TEXT):
+    def text(name):
+        limit = FIELDS[name].max_length or MAX_TEXT
         value = str(data.get(name) or "").strip()
-        if required and not value:
+        if FIELDS[name].required and not value:
             err(name, _l("This is required."))
         if len(value) > limit:
             err(name, _l("This is too long: at most %(limit)s characters.", limit=limit))
         return value
 
-    def one_of(name, vocab, default):
+    def one_of(name) -> str:
+        vocab, default = FIELDS[name].vocabulary or {}, FIELDS[name].default or ""
         raw = str(data.get(name) or "").strip().lower()
         if not raw:
             return default
@@ -113,25 +107,28 @@ def validate_listing(data: dict, known_venues: set[str] | None = None) -> Listin
             return default
         return raw
 
-    def many_of(name, vocab):
+    def many_of(name):
+        vocab = FIELDS[name].vocabulary or {}
         values = _slugs(data.get(name))
         unknown = [v for v in values if v not in vocab]
         for value in unknown:
             err(name, _l("“%(value)s” is not one of the choices: %(choices)s.", value=value[:40], choices=", ".join(vocab)))
         return [v for v in dict.fromkeys(values) if v in vocab]
 
-    title = text("title", required=True, limit=MAX_TITLE)
-    organisation_name = text("organisation", required=True, limit=MAX_TITLE)
+    title = text("title")
+    organisation_name = text("organisation")
     description = text("description")
-    kind = one_of("kind", KINDS, "informal")
-    levels = many_of("levels", LEVELS)
-    if not levels and "levels" not in errors:
+    kind = one_of("kind")
+    levels = many_of("levels")
+    if FIELDS["levels"].required and not levels and "levels" not in errors:
         err("levels", _l("Choose at least one level."))
-    audiences = many_of("audiences", AUDIENCES)
-    cost = one_of("cost", COSTS, "free")
-    eligibility = many_of("eligibility", ELIGIBILITY)
-    creche = one_of("creche", CRECHE, "none")
-    mode = one_of("mode", MODES, "in-person")
+    audiences = many_of("audiences")
+    cost = one_of("cost")
+    fee_note = text("fee_note")
+    eligibility = many_of("eligibility")
+    creche = one_of("creche")
+    creche_ages = text("creche_ages")
+    mode = one_of("mode")
     languages = []
     for code in _slugs(data.get("languages")):
         code = code.replace("-", "_")
@@ -141,8 +138,8 @@ def validate_listing(data: dict, known_venues: set[str] | None = None) -> Listin
             err("languages", _l("“%(value)s” is not a language code such as ar, fa or uk.", value=code[:20]))
         else:
             languages.append(code)
-    join_method = one_of("join_method", JOIN_METHODS, "drop-in")
-    enrolment = one_of("enrolment", ENROLMENT, "open")
+    join_method = one_of("join_method")
+    enrolment = one_of("enrolment")
 
     next_start = last_checked = None
     try:
@@ -156,13 +153,14 @@ def validate_listing(data: dict, known_venues: set[str] | None = None) -> Listin
     except ValueError:
         err("last_checked", _l("Write the date as YYYY-MM-DD, for example 2026-09-14."))
 
-    contact_phone = text("contact_phone", limit=40)
+    contact_name = text("contact_name")
+    contact_phone = text("contact_phone")
     if contact_phone and not is_phone(contact_phone):
         err("contact_phone", _l("This does not look like a phone number."))
-    contact_email = text("contact_email", limit=200)
+    contact_email = text("contact_email")
     if contact_email and not is_email(contact_email):
         err("contact_email", _l("This does not look like an email address."))
-    website = text("website", limit=500)
+    website = text("website")
     if website and not is_web_address(website):
         err("website", _l("Web addresses start with http:// or https://."))
 
@@ -204,10 +202,19 @@ def validate_listing(data: dict, known_venues: set[str] | None = None) -> Listin
         raise ValidationErrors(errors)
     return Listing(
         title=title, organisation_name=organisation_name, description=description, kind=kind,
-        levels=levels, audiences=audiences, cost=cost, fee_note=text("fee_note", limit=500),
-        eligibility=eligibility or ["anyone"], creche=creche, creche_ages=text("creche_ages", limit=100),
+        levels=levels, audiences=audiences, cost=cost, fee_note=fee_note,
+        eligibility=eligibility or [str(FIELDS["eligibility"].default)], creche=creche, creche_ages=creche_ages,
         creche_booking=as_bool(data.get("creche_booking")), mode=mode, languages=languages,
         join_method=join_method, enrolment=enrolment, next_start=next_start,
-        contact_name=text("contact_name", limit=200), contact_phone=contact_phone, contact_email=contact_email,
+        contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email,
         website=website, last_checked=last_checked, sessions=sessions,
     )
+
+
+def listing_snapshot(listing: Listing) -> dict:
+    """A validated listing in the shape of the audit log's snapshots (`course_snapshot`), to diff it
+    against the live course before it is stored. No key or status: a listing has neither."""
+    snapshot = {field.name: snapshot_value(field, listing_value(listing, field)) for field in LISTING_FIELDS}
+    snapshot["sessions"] = [session_snapshot(s.weekday, s.start, s.end, s.venue_key, s.frequency, s.term_time_only,
+                                             s.valid_from, s.valid_to) for s in listing.sessions]
+    return snapshot

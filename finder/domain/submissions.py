@@ -1,23 +1,28 @@
 """What partners and the public send in: the kinds of submission, their states, problem reports,
-and the listing form (its fields, how a posted form becomes a validated listing, and back)."""
+and the listing form (its fields, how a posted form becomes a validated listing, and back).
+
+The form checks nothing by itself: the listing goes through `validate_listing`, its venues,
+translations and organisation through the rules of `finder.domain.records`, and the form
+only says which of its fields each error belongs to."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from finder import domain, i18n
-from finder.domain.values import ValidationErrors, is_email, is_web_address, slugify
+from finder.domain import fields, records
+from finder.domain.listing import Listing, listing_snapshot, parse_time, validate_listing
+from finder.domain.values import ValidationErrors, slugify
 from finder.i18n import lazy_gettext as _l
 
-KINDS = {
+SUBMISSION_KINDS = {
     "new": _l("New class"),
     "change": _l("Change to a class"),
     "stop": _l("Class has stopped"),
     "report": _l("Problem report"),
 }
 
-STATUSES = {
+SUBMISSION_STATUSES = {
     "pending": _l("Waiting for a decision"),
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
@@ -34,11 +39,11 @@ PROBLEMS = {
 
 
 def kind_label(slug: str) -> str:
-    return str(KINDS.get(slug, slug))
+    return str(SUBMISSION_KINDS.get(slug, slug))
 
 
 def status_label(slug: str) -> str:
-    return str(STATUSES.get(slug, slug))
+    return str(SUBMISSION_STATUSES.get(slug, slug))
 
 
 def problem_label(slug: str) -> str:
@@ -47,11 +52,12 @@ def problem_label(slug: str) -> str:
 
 # -- the listing form -------------------------------------------------------------------------
 
-SCALAR_FIELDS = ("title", "description", "kind", "cost", "fee_note", "creche", "creche_ages", "creche_booking",
-                 "mode", "languages", "join_method", "enrolment", "next_start", "contact_name", "contact_phone",
-                 "contact_email", "website", "organisation", "organisation_email", "organisation_website",
-                 "submitter_name", "submitter_email")
-LIST_FIELDS = ("levels", "audiences", "eligibility")
+# The course's fields on the form (`finder.domain.fields`): the lists of choices are checkboxes;
+# the rest, languages included (typed as "ar, fa"), one value each. Then what the form asks
+# about the organisation and the person sending it.
+LIST_FIELDS = tuple(f.name for f in fields.FORM_FIELDS if f.many and f.vocabulary is not None)
+SCALAR_FIELDS = (*(f.name for f in fields.FORM_FIELDS if f.name not in LIST_FIELDS),
+                 "organisation_email", "organisation_website", "submitter_name", "submitter_email")
 SESSION_FIELDS = ("weekday", "start", "end", "frequency", "term_time_only", "venue_name", "venue_address",
                   "venue_postcode")
 SESSION_ROWS = 3
@@ -66,15 +72,14 @@ def venue_key(name: str, postcode: str) -> str:
 
 
 def empty_payload() -> dict:
-    return {"sessions": [], "translations": [], "levels": [], "audiences": [], "eligibility": []}
+    return {"sessions": [], "translations": [], **{name: [] for name in LIST_FIELDS}}
 
 
 def new_payload() -> dict:
-    """A blank form with the usual answers already chosen."""
+    """A blank form with the usual answers already chosen (each field's default)."""
     payload = empty_payload()
     payload.update({name: "" for name in SCALAR_FIELDS})
-    payload.update(kind="informal", cost="free", creche="none", mode="in-person", join_method="drop-in",
-                   enrolment="open", eligibility=["anyone"])
+    payload.update({f.name: [f.default] if f.many else f.default for f in fields.FORM_FIELDS if f.default})
     return payload
 
 
@@ -100,20 +105,24 @@ def parse_form(form) -> dict:
     return payload
 
 
+def _form_value(spec: fields.Field, value):
+    """A course's value as the form shows it."""
+    if spec.kind == "bool":
+        return "1" if value else ""
+    if spec.kind == "date":
+        return value.isoformat() if value else ""
+    if spec.many:
+        return list(value or []) if spec.name in LIST_FIELDS else ", ".join(value or [])
+    return value or ""
+
+
 def from_course(course) -> dict:
     """A live listing as a form payload, to prefill an edit."""
     payload = empty_payload()
     for name in SCALAR_FIELDS:
         payload[name] = ""
-    for name in ("title", "description", "kind", "cost", "fee_note", "creche", "creche_ages", "mode", "join_method",
-                 "enrolment", "contact_name", "contact_phone", "contact_email", "website"):
-        payload[name] = getattr(course, name) or ""
-    payload["creche_booking"] = "1" if course.creche_booking else ""
-    payload["next_start"] = course.next_start.isoformat() if course.next_start else ""
-    payload["languages"] = ", ".join(course.languages or [])
-    for name in LIST_FIELDS:
-        payload[name] = list(getattr(course, name) or [])
-    payload["organisation"] = course.organisation.name
+    for spec in fields.FORM_FIELDS:
+        payload[spec.name] = _form_value(spec, fields.course_value(course, spec))
     payload["sessions"] = [{
         "weekday": s.weekday, "start": s.start_time.strftime("%H:%M"), "end": s.end_time.strftime("%H:%M"),
         "frequency": s.frequency, "term_time_only": "1" if s.term_time_only else "",
@@ -150,11 +159,15 @@ def form_values(payload: dict, session_rows: int = SESSION_ROWS, translation_row
 class Prepared:
     """A checked listing form: ready for `operations` to store."""
 
-    listing: domain.Listing
+    listing: Listing
     organisation: dict
     venues: dict[str, dict] = field(default_factory=dict)
     translations: dict[str, dict] = field(default_factory=dict)
     sessions: list[dict] = field(default_factory=list)  # for duplicate checks: weekday/start/end/venue key
+
+    def snapshot(self) -> dict:
+        """What the listing would look like, in the shape of the audit log's snapshots (for a diff)."""
+        return {**listing_snapshot(self.listing), "translations": self.translations}
 
 
 def error_anchor(name: str) -> str:
@@ -170,86 +183,82 @@ def error_anchor(name: str) -> str:
     return name
 
 
-def prepare(payload: dict, lookup=None, *, require_submitter: bool = False) -> Prepared:
-    """Check a payload with the one validator (`domain.validate_listing`) plus what only a form has
-    (venue postcodes, translations, the submitter's email). Raises ValidationErrors keyed by form field."""
-    from finder.geo.shapes import PostcodeError
+# Where the form shows the organisation rule's errors.
+_ORGANISATION_FIELDS = {"name": "organisation", "email": "organisation_email", "website": "organisation_website"}
 
+
+def prepare(payload: dict, lookup=None, *, require_submitter: bool = False) -> Prepared:
+    """Check a payload with the one validator (`validate_listing`) and the rules of its venues,
+    translations and organisation (`finder.domain.records`), plus the one thing only this form asks
+    (the sender's email). `lookup` finds a postcode's place (None: the postcode's shape is checked,
+    not its existence). Raises ValidationErrors keyed by form field."""
     errors: dict[str, list] = {}
 
     def err(name, message):
         errors.setdefault(name, []).append(message)
 
     venues: dict[str, dict] = {}
-    data = {name: payload.get(name) for name in SCALAR_FIELDS}
-    data.update({name: payload.get(name) or [] for name in LIST_FIELDS})
+    data: dict = {f.name: payload.get(f.name) for f in fields.FORM_FIELDS}
     data["sessions"] = []
     sessions = []
     for index, row in enumerate(payload.get("sessions") or [], start=1):
         name, postcode = (row.get("venue_name") or "").strip(), (row.get("venue_postcode") or "").strip()
         key = None
         if name or postcode:
-            if not name:
-                err(f"session-{index}", _l("Session %(n)s: give the name of the place, for example the library or the church hall.", n=index))
-            if not postcode:
-                err(f"session-{index}", _l("Session %(n)s: give the postcode of the place.", n=index))
-            place = None
-            if postcode and lookup is not None:
-                try:
-                    place = lookup(postcode)
-                except PostcodeError as exc:
-                    err(f"session-{index}", _l("Session %(n)s: %(problem)s", n=index, problem=exc.message))
-            if name and postcode:
-                postcode = place.label if place is not None and getattr(place, "precision", "") == "postcode" else postcode.upper()
-                key = venue_key(name, postcode)
-                venues[key] = {"key": key, "name": name, "address": (row.get("venue_address") or "").strip(),
-                               "postcode": postcode,
-                               "latitude": place.latitude if place is not None else None,
-                               "longitude": place.longitude if place is not None else None}
+            try:
+                venue = records.validate_venue({"name": name, "address": row.get("venue_address"),
+                                                "postcode": postcode}, lookup)
+            except ValidationErrors as exc:
+                for messages in exc.errors.values():
+                    for message in messages:
+                        err(f"session-{index}", _l("Session %(n)s: %(problem)s", n=index, problem=message))
+            else:
+                key = venue_key(venue["name"], venue["postcode"])
+                venues[key] = {"key": key, "name": venue["name"], "address": venue["address"],
+                               "postcode": venue["postcode"], "latitude": venue["latitude"],
+                               "longitude": venue["longitude"]}
         session = {"weekday": row.get("weekday"), "start": row.get("start"), "end": row.get("end"),
                    "frequency": row.get("frequency") or "weekly", "term_time_only": row.get("term_time_only"),
                    "venue": key or ("pending-venue" if name or postcode else None)}
         data["sessions"].append(session)
-        sessions.append({"weekday": row.get("weekday"), "start": domain.parse_time(row.get("start")),
-                         "end": domain.parse_time(row.get("end")), "venue": key,
+        sessions.append({"weekday": row.get("weekday"), "start": parse_time(row.get("start")),
+                         "end": parse_time(row.get("end")), "venue": key,
                          "postcode": venues[key]["postcode"] if key else None})
 
     listing = None
     try:
-        listing = domain.validate_listing(data)
+        listing = validate_listing(data)
     except ValidationErrors as exc:
         for name, messages in exc.errors.items():
-            target = name.replace("sessions.", "session-") if name.startswith("sessions.") else name
             for message in messages:
-                err(target, message)
+                err(name.replace("sessions.", "session-") if name.startswith("sessions.") else name, message)
 
-    translations = {}
-    for index, row in enumerate(payload.get("translations") or [], start=1):
-        locale = i18n.match_locale(row.get("locale") or "") if row.get("locale") else None
-        if locale is None or locale == "en":
-            err(f"translation-{index}", _l("Translation %(n)s: choose the language.", n=index))
-        elif locale in translations:
-            err(f"translation-{index}", _l("Translation %(n)s: this language is already given above.", n=index))
-        if not (row.get("title") or "").strip():
-            err(f"translation-{index}", _l("Translation %(n)s: give the class name in this language.", n=index))
-        if locale:
-            translations[locale] = {"title": (row.get("title") or "").strip()[:domain.MAX_TITLE],
-                                    "description": (row.get("description") or "").strip()[:domain.MAX_TEXT]}
+    translations: dict[str, dict] = {}
+    try:
+        translations = records.validate_translations(payload.get("translations") or [])
+    except ValidationErrors as exc:
+        for name, messages in exc.errors.items():
+            for message in messages:
+                err(f"translation-{name.split('.')[1]}", message)
 
-    for name in ("organisation_email", "submitter_email"):
-        value = (payload.get(name) or "").strip()
-        if value and not is_email(value):
-            err(name, _l("Enter an email address, like name@example.org."))
-    if require_submitter and not (payload.get("submitter_email") or "").strip() and "submitter_email" not in errors:
+    organisation: dict = {}
+    found: dict[str, list] = {}
+    try:
+        organisation = records.validate_organisation({"name": payload.get("organisation"),
+                                                      "email": payload.get("organisation_email"),
+                                                      "website": payload.get("organisation_website")})
+    except ValidationErrors as exc:
+        found = exc.errors
+    records.add_errors(errors, {k: v for k, v in found.items() if k in ("name", "email")}, _ORGANISATION_FIELDS)
+    submitter_email = (payload.get("submitter_email") or "").strip()
+    records.add_errors(errors, {"submitter_email": records.email_problems(submitter_email)})
+    if require_submitter and not submitter_email and "submitter_email" not in errors:
         err("submitter_email", _l("Give your email address, so we can tell you when your class is live."))
-    website = (payload.get("organisation_website") or "").strip()
-    if website and not is_web_address(website):
-        err("organisation_website", _l("Web addresses start with http:// or https://."))
+    records.add_errors(errors, {k: v for k, v in found.items() if k == "website"}, _ORGANISATION_FIELDS)
 
-    if errors:
+    if errors or listing is None:
         raise ValidationErrors(errors)
     organisation = {"name": listing.organisation_name, "key": slugify(listing.organisation_name),
-                    "email": (payload.get("organisation_email") or "").strip(),
-                    "website": website}
+                    "email": organisation["email"], "website": organisation["website"]}
     return Prepared(listing=listing, organisation=organisation, venues=venues, translations=translations,
                     sessions=sessions)

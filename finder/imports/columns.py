@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from babel.support import LazyProxy
 
 from finder import domain, i18n
+from finder.domain import fields
 from finder.i18n import lazy_gettext as _l
 
 MAX_SESSIONS = 4
@@ -41,15 +42,39 @@ def _in_language(text) -> LazyProxy:
 _YES_NO = _l("yes or no (blank means no)")
 _DATE = _l("a date as YYYY-MM-DD")
 
+
+def _one_or_more(vocab: dict) -> LazyProxy:
+    return LazyProxy(lambda: i18n.gettext("one or more of: %(choices)s, separated by ;", choices=_choices(vocab)),
+                     enable_cache=False)
+
+
+def _field_values(spec: fields.Field):
+    """What a course field's column takes, from the field's kind and vocabulary."""
+    if spec.kind == "choice" and spec.vocabulary is not None:
+        return _choices(spec.vocabulary)
+    if spec.kind == "choices" and spec.vocabulary is not None:
+        return _one_or_more(spec.vocabulary)
+    if spec.kind == "bool":
+        return _YES_NO
+    if spec.kind == "date":
+        return _DATE
+    return ""
+
+
+def _course(name: str, meaning, example: str, values=None) -> Column:
+    """The column of a course field (`finder.domain.fields`): the values it takes (unless given)
+    and whether it is required come from the field."""
+    spec = fields.BY_NAME[name]
+    return Column(name, meaning, _field_values(spec) if values is None else values, example, required=spec.required)
+
+
 COURSE_COLUMNS = [
     Column("id", _l("The course's own id. Keep it the same to update the course; a new id adds a new course. "
                     "Left blank, one is made from the organisation and the title."),
            _l("letters, numbers and hyphens"), "riverside-entry-1-mornings"),
-    Column("title", _l("The name of the course or class."), "", "ESOL Entry 1 mornings", required=True),
-    Column("description", _l("What happens in the class and who it is for."), "",
-           "A friendly beginners class for adults."),
-    Column("organisation", _l("The name of the organisation that runs the class."), "", "Riverside College",
-           required=True),
+    _course("title", _l("The name of the course or class."), "ESOL Entry 1 mornings"),
+    _course("description", _l("What happens in the class and who it is for."), "A friendly beginners class for adults."),
+    _course("organisation", _l("The name of the organisation that runs the class."), "Riverside College"),
     Column("organisation_id", _l("The organisation's own id. Left blank, an organisation with the same name is "
                                  "used, or a new one is added."), _l("letters, numbers and hyphens"),
            "riverside-college"),
@@ -59,38 +84,31 @@ COURSE_COLUMNS = [
            "https://riverside.example.org"),
     Column("organisation_email", _l("The organisation's email address."), "", "esol@riverside.example.org"),
     Column("organisation_phone", _l("The organisation's phone number."), "", "0151 000 1000"),
-    Column("kind", _l("Formal courses lead to a qualification; informal classes are community classes and "
-                      "conversation clubs."), _choices(domain.KINDS), "formal"),
-    Column("levels", _l("The levels the class teaches."), LazyProxy(
-        lambda: i18n.gettext("one or more of: %(choices)s, separated by ;", choices=_choices(domain.LEVELS)),
-        enable_cache=False), "entry-1; entry-2", required=True),
-    Column("audiences", _l("Who the class is for, if it is only for some people."), LazyProxy(
-        lambda: i18n.gettext("one or more of: %(choices)s, separated by ;", choices=_choices(domain.AUDIENCES)),
-        enable_cache=False), "women; parents"),
-    Column("cost", _l("What the class costs."), _choices(domain.COSTS), "concessions"),
-    Column("fee_note", _l("The fee, and who pays less or nothing."), "", "Free if you are on benefits"),
-    Column("eligibility", _l("Who can join (blank means anyone)."), LazyProxy(
-        lambda: i18n.gettext("one or more of: %(choices)s, separated by ;", choices=_choices(domain.ELIGIBILITY)),
-        enable_cache=False), "asylum-seekers; refugees"),
-    Column("creche", _l("Childcare while you learn."), _choices(domain.CRECHE), "on-site"),
-    Column("creche_ages", _l("The ages of children the crèche takes."), "", "1 to 4 years"),
-    Column("creche_booking", _l("Whether a crèche place must be booked."), _YES_NO, "yes"),
-    Column("mode", _l("Whether the class meets in person, online or both."), _choices(domain.MODES), "in-person"),
-    Column("languages", _l("Languages the staff or volunteers speak, besides English."),
-           _l("language codes such as ar, fa, uk, separated by ;"), "ar; fa"),
-    Column("join_method", _l("How to join."), _choices(domain.JOIN_METHODS), "assessment"),
-    Column("enrolment", _l("Whether people can join now."), _choices(domain.ENROLMENT), "open"),
-    Column("next_start", _l("The date the next course starts (needed when enrolment is next-start)."), _DATE,
-           "2026-09-14"),
-    Column("contact_name", _l("Who to ask about the class."), "", "Amina Yusuf"),
-    Column("contact_phone", _l("A phone number for the class."), "", "0151 000 1001"),
-    Column("contact_email", _l("An email address for the class."), "", "amina@riverside.example.org"),
-    Column("website", _l("A web page about the class."), _l("starts with http:// or https://"),
-           "https://riverside.example.org/esol"),
-    Column("last_checked", _l("When someone last checked the details are right (blank keeps the date we have)."),
-           _DATE, "2026-10-01"),
-    Column("status", _l("Whether the listing is live. Blank: new courses get the status chosen for the import; "
-                        "existing courses keep theirs."), _choices(domain.STATUSES), "published"),
+    _course("kind", _l("Formal courses lead to a qualification; informal classes are community classes and "
+                       "conversation clubs."), "formal"),
+    _course("levels", _l("The levels the class teaches."), "entry-1; entry-2"),
+    _course("audiences", _l("Who the class is for, if it is only for some people."), "women; parents"),
+    _course("cost", _l("What the class costs."), "concessions"),
+    _course("fee_note", _l("The fee, and who pays less or nothing."), "Free if you are on benefits"),
+    _course("eligibility", _l("Who can join (blank means anyone)."), "asylum-seekers; refugees"),
+    _course("creche", _l("Childcare while you learn."), "on-site"),
+    _course("creche_ages", _l("The ages of children the crèche takes."), "1 to 4 years"),
+    _course("creche_booking", _l("Whether a crèche place must be booked."), "yes"),
+    _course("mode", _l("Whether the class meets in person, online or both."), "in-person"),
+    _course("languages", _l("Languages the staff or volunteers speak, besides English."), "ar; fa",
+            values=_l("language codes such as ar, fa, uk, separated by ;")),
+    _course("join_method", _l("How to join."), "assessment"),
+    _course("enrolment", _l("Whether people can join now."), "open"),
+    _course("next_start", _l("The date the next course starts (needed when enrolment is next-start)."), "2026-09-14"),
+    _course("contact_name", _l("Who to ask about the class."), "Amina Yusuf"),
+    _course("contact_phone", _l("A phone number for the class."), "0151 000 1001"),
+    _course("contact_email", _l("An email address for the class."), "amina@riverside.example.org"),
+    _course("website", _l("A web page about the class."), "https://riverside.example.org/esol",
+            values=_l("starts with http:// or https://")),
+    _course("last_checked", _l("When someone last checked the details are right (blank keeps the date we have)."),
+            "2026-10-01"),
+    _course("status", _l("Whether the listing is live. Blank: new courses get the status chosen for the import; "
+                         "existing courses keep theirs."), "published"),
     Column("venue_id", _l("The venue's own id. Left blank, a venue with the same name and postcode is used, "
                           "or a new one is added."), _l("letters, numbers and hyphens"), "riverside-clarence-street"),
     Column("venue_name", _l("Where the class meets (blank only for online classes)."), "",

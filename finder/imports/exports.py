@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from finder import i18n
+from finder.domain import fields
 from finder.imports import columns
 from finder.models import Course, CourseSession, Organisation
 
@@ -48,24 +49,24 @@ def _join(values) -> str:
     return f"{columns.LIST_SEPARATOR} ".join(values or [])
 
 
+def cell_value(spec: fields.Field, value) -> str:
+    """A course field's value the way the importer reads it back."""
+    if spec.kind == "bool":
+        return _yes_no(value)
+    if spec.kind == "date":
+        return _iso(value)
+    if spec.many:
+        return _join(value)
+    return value or ""
+
+
 def course_row(course: Course) -> dict[str, str]:
     org = course.organisation
     row = dict.fromkeys(columns.NAMES, "")
-    row.update({
-        "id": course.key, "title": course.title, "description": course.description or "",
-        "organisation": org.name, "organisation_id": org.key, "organisation_kind": org.kind or "",
-        "organisation_website": org.website or "", "organisation_email": org.email or "",
-        "organisation_phone": org.phone or "",
-        "kind": course.kind, "levels": _join(course.levels), "audiences": _join(course.audiences),
-        "cost": course.cost, "fee_note": course.fee_note or "", "eligibility": _join(course.eligibility),
-        "creche": course.creche, "creche_ages": course.creche_ages or "",
-        "creche_booking": _yes_no(course.creche_booking),
-        "mode": course.mode, "languages": _join(course.languages), "join_method": course.join_method,
-        "enrolment": course.enrolment, "next_start": _iso(course.next_start),
-        "contact_name": course.contact_name or "", "contact_phone": course.contact_phone or "",
-        "contact_email": course.contact_email or "", "website": course.website or "",
-        "last_checked": _iso(course.last_checked), "status": course.status,
-    })
+    row.update({"id": course.key, "organisation_id": org.key, "organisation_kind": org.kind or "",
+                "organisation_website": org.website or "", "organisation_email": org.email or "",
+                "organisation_phone": org.phone or ""})
+    row.update({spec.name: cell_value(spec, fields.course_value(course, spec)) for spec in fields.COURSE_FIELDS})
     main = next((s.venue for s in course.sessions if s.venue is not None), None)
     if main is not None:
         row.update({"venue_id": main.key, "venue_name": main.name, "venue_address": main.address or "",

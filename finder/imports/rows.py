@@ -1,35 +1,32 @@
 """One spreadsheet row → the organisation, venues and course it describes, checked.
 
-The course itself goes through `finder.domain.validate_listing`, the one validator; the
-checks here are the ones only a spreadsheet needs (which column is wrong, a postcode that
-does not exist, a venue or id used twice in one file). Errors name the row as the person
-sees it in their spreadsheet and the column, in plain words.
+The course goes through `finder.domain.validate_listing`, the one validator, and its
+organisation, venues and translations through the rules of `finder.domain.records`; this
+module says which column each error belongs to, and adds the checks only a spreadsheet needs
+(ids, a venue or id used twice in one file, the day and time columns of each session). Errors
+name the row as the person sees it in their spreadsheet and the column, in plain words.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from finder import domain
-from finder.domain.values import slugify
+from finder.domain import fields, records
+from finder.domain.values import ValidationErrors, is_record_id, slugify, yes_no
 from finder.geo import shapes as geo
 from finder.i18n import lazy_gettext as _l
 from finder.imports import columns
 
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,159}$")
-_EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-_YES = ("yes", "y", "true", "1", "on")
-_NO = ("no", "n", "false", "0", "off")
 _DAYS = {**{slug: slug for slug in domain.WEEKDAYS},
          **{name: name[:3] for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                        "sunday")},
          "tues": "tue", "weds": "wed", "thur": "thu", "thurs": "thu"}
-# Lengths the database keeps, for the columns the domain validator does not see.
-_LIMITS = {"organisation_website": 500, "organisation_email": 200, "organisation_phone": 40,
-           "venue_name": 200, "venue_address": 500, "organisation_id": 120, "venue_id": 120}
 # Course fields the validator reports on, by the column that holds them.
 _FIELD_COLUMN = {"organisation": "organisation", "sessions": "session_1_day"}
+# The organisation rule's fields, by the column that holds them.
+_ORGANISATION_COLUMNS = {"name": "organisation", "kind": "organisation_kind", "website": "organisation_website",
+                         "email": "organisation_email", "phone": "organisation_phone"}
 
 
 @dataclass
@@ -73,15 +70,6 @@ def normalise_postcode(text: str) -> str | None:
         return None
 
 
-def _yes_no(value: str) -> bool | None:
-    value = value.strip().lower()
-    if value in _YES:
-        return True
-    if value in _NO or not value:
-        return False
-    return None
-
-
 class RowChecker:
     """Checks the rows of one file in order, remembering ids and venues seen in earlier rows."""
 
@@ -105,11 +93,6 @@ class RowChecker:
         def cell(name):
             return values.get(name, "").strip()
 
-        for name, limit in _LIMITS.items():
-            if len(cell(name)) > limit:
-                err(name, _l("This is too long: at most %(limit)s characters.", limit=limit))
-
-        organisation = self._organisation(number, values, err)
         mode = cell("mode").lower() or "in-person"
         main_venue, venues = self._venue(number, values, "venue_", err)
         venue_given = any(cell(f"venue_{name}") for name in ("id", "name", "address", "postcode"))
@@ -131,10 +114,7 @@ class RowChecker:
         if not sessions and not reported:
             err("session_1_day", _l("Give at least one session: the day and the start and end times."))
 
-        data = {name: cell(name) for name in (
-            "title", "organisation", "description", "kind", "levels", "audiences", "cost", "fee_note", "eligibility",
-            "creche", "creche_ages", "creche_booking", "mode", "languages", "join_method", "enrolment", "next_start",
-            "contact_name", "contact_phone", "contact_email", "website", "last_checked")}
+        data: dict = {spec.name: cell(spec.name) for spec in fields.LISTING_FIELDS}
         data["sessions"] = sessions
         listing = None
         try:
@@ -153,6 +133,8 @@ class RowChecker:
                 for message in messages:
                     err(column, message)
 
+        # After the listing, which checks the organisation's name too: said once is enough.
+        organisation = self._organisation(number, values, err, errors)
         status = cell("status").lower() or None
         if status is not None and status not in domain.STATUSES:
             err("status", _l("“%(value)s” is not one of the choices: %(choices)s.", value=status[:40],
@@ -170,8 +152,8 @@ class RowChecker:
     # -- parts of a row ---------------------------------------------------------------
     def _course_key(self, number, values, organisation, err) -> str:
         key = values.get("id", "").strip()
-        if key and not _ID_RE.match(key):
-            err("id", _l("Use only letters, numbers and hyphens in the id (at most 160)."))
+        for problem in records.key_problems(key, limit=None) if key else []:
+            err("id", problem)
         if not key:
             key = slugify(f"{organisation.get('name', '')}-{values.get('title', '')}")[:160]
         if key in self.course_rows:
@@ -181,32 +163,25 @@ class RowChecker:
             self.course_rows[key] = number
         return key
 
-    def _organisation(self, number, values, err) -> dict:
+    def _organisation(self, number, values, err, errors) -> dict:
         name = values.get("organisation", "").strip()
         key = values.get("organisation_id", "").strip()
-        if key and not _ID_RE.match(key):
-            err("organisation_id", _l("Use only letters, numbers and hyphens in the id (at most 160)."))
+        for problem in records.key_problems(key) if key else []:
+            err("organisation_id", problem)
         key = key or self.lookups.organisation_keys.get(name.lower()) or slugify(name)
         data = {"key": key, "name": name}
-        kind = values.get("organisation_kind", "").strip().lower()
-        if kind:
-            if kind not in domain.ORGANISATION_KINDS:
-                err("organisation_kind", _l("“%(value)s” is not one of the choices: %(choices)s.", value=kind[:40],
-                                            choices=", ".join(domain.ORGANISATION_KINDS)))
-            data["kind"] = kind
-        website = values.get("organisation_website", "").strip()
-        if website:
-            if not re.match(r"^https?://[^\s<>\"]+$", website):
-                err("organisation_website", _l("Web addresses start with http:// or https://."))
-            data["website"] = website
-        email = values.get("organisation_email", "").strip()
-        if email:
-            if not _EMAIL_RE.match(email):
-                err("organisation_email", _l("This does not look like an email address."))
-            data["email"] = email
-        phone = values.get("organisation_phone", "").strip()
-        if phone:
-            data["phone"] = phone
+        try:
+            cleaned = records.validate_organisation(
+                {rule_name: values.get(column, "") for rule_name, column in _ORGANISATION_COLUMNS.items()})
+        except ValidationErrors as exc:
+            for rule_name, messages in exc.errors.items():
+                column = _ORGANISATION_COLUMNS[rule_name]
+                for message in messages:
+                    if not any(e.column == column and e.message == message for e in errors):
+                        err(column, message)
+        else:
+            # Blank columns are left out: the organisation keeps what it has.
+            data.update({k: v for k, v in cleaned.items() if v and k in ("kind", "website", "email", "phone")})
         if name:
             seen = self.organisations_seen.get(key)
             if seen is not None and seen[1] != name:
@@ -222,44 +197,37 @@ class RowChecker:
             return values.get(prefix + name, "").strip()
 
         key, name, address, postcode = cell("id"), cell("name"), cell("address"), cell("postcode")
-        step_free, directions = cell("step_free"), cell("directions")
         if not (key or name or address or postcode):
             return None, []
-        if key and not _ID_RE.match(key):
-            err(prefix + "id", _l("Use only letters, numbers and hyphens in the id (at most 160)."))
+        if key and not is_record_id(key):
+            for problem in records.key_problems(key):
+                err(prefix + "id", problem)
             return None, []
+        for problem in records.too_long(key, records.MAX_KEY):
+            err(prefix + "id", problem)
         if key and not (name or address or postcode):
             if key in self.lookups.known_venues or key in self.venues_seen:
                 return key, []
             err(prefix + "id", _l("There is no venue with the id “%(venue)s”. Give its name and postcode "
                                  "too.", venue=key[:60]))
             return None, []
-        if not name:
-            err(prefix + "name", _l("Give the venue's name."))
-        normalised = None
-        data = {"key": "", "name": name, "postcode": postcode}
-        if not postcode:
-            err(prefix + "postcode", _l("Give the venue's postcode, for example L8 6SQ."))
-        else:
-            normalised, place, problem = self._postcode(postcode)
-            if problem is not None:
-                err(prefix + "postcode", problem)
-                normalised = None
-            else:
-                data.update(postcode=normalised, latitude=place.latitude, longitude=place.longitude)
-        if not (name and normalised):
+        try:
+            venue = records.validate_venue({"name": name, "address": address, "postcode": postcode,
+                                            "step_free": cell("step_free"), "directions": cell("directions")},
+                                           getattr(self.lookups.postcodes, "lookup", None))
+        except ValidationErrors as exc:
+            for rule_name, messages in exc.errors.items():
+                for message in messages:
+                    err(prefix + rule_name, message)
             return None, []
+        normalised = venue["postcode"]
         key = key or self.lookups.venue_keys.get((name.lower(), normalised)) or slugify(f"{name}-{normalised}")
-        data["key"] = key
-        if address:
-            data["address"] = address
-        if directions:
-            data["directions"] = directions
-        if step_free:
-            flag = _yes_no(step_free)
-            if flag is None:
-                err(prefix + "step_free", _l("Write yes or no."))
-            data["step_free"] = bool(flag)
+        data = {"key": key, "name": name, "postcode": normalised, "latitude": venue["latitude"],
+                "longitude": venue["longitude"]}
+        # Blank columns are left out: the venue keeps what it has.
+        data.update({k: venue[k] for k in ("address", "directions") if venue[k]})
+        if venue["step_free"] is not None:
+            data["step_free"] = venue["step_free"]
         identity = (name, normalised, address)
         seen = self.venues_seen.get(key)
         if seen is not None and seen[1] != identity:
@@ -268,38 +236,6 @@ class RowChecker:
         elif seen is None:
             self.venues_seen[key] = (number, identity)
         return key, [data]
-
-    def _postcode(self, text: str):
-        """(normalised postcode, place, None), or (.., .., a message saying what is wrong)."""
-        try:
-            code = geo.normalise_postcode(text)
-        except geo.PostcodeError as exc:
-            if exc.hint is None:
-                return None, None, exc.message
-            return None, None, _l("%(problem)s %(hint)s", problem=exc.message, hint=exc.hint)
-        if geo.postcode_precision(code) != "postcode":
-            return code, None, _l("Give the venue's full postcode, like L8 6SQ, not just “%(postcode)s”.",
-                                  postcode=code)
-        try:
-            place = self.lookups.postcodes.lookup(code)
-        except geo.PostcodeError:
-            suggestion = self._suggestion(code)
-            if suggestion is not None:
-                return code, None, _l("The postcode “%(postcode)s” does not exist. Did you mean “%(suggestion)s”?",
-                                      postcode=code, suggestion=suggestion)
-            return code, None, _l("The postcode “%(postcode)s” does not exist. Check it against the venue's "
-                                  "address.", postcode=code)
-        return code, place, None
-
-    def _suggestion(self, code: str) -> str | None:
-        """A known postcode the person may have meant (O for 0, I for 1 and the like)."""
-        fix = geo.confusable_fix(code)
-        if fix is None:
-            return None
-        try:
-            return self.lookups.postcodes.lookup(fix[0]).label
-        except geo.PostcodeError:
-            return None
 
     def _session(self, number, n, values, main_venue, err, reported):
         prefix = f"session_{n}_"
@@ -338,7 +274,7 @@ class RowChecker:
         frequency = cell("frequency").lower() or "weekly"
         if frequency not in domain.FREQUENCIES:
             bad("frequency", _l("Write weekly or fortnightly."))
-        term_time = _yes_no(cell("term_time_only"))
+        term_time = yes_no(cell("term_time_only"))
         if term_time is None:
             bad("term_time_only", _l("Write yes or no."))
         dates = {}
@@ -359,17 +295,20 @@ class RowChecker:
         return session, (venue_data[0] if venue_data else None)
 
     def _translations(self, values, err) -> dict | None:
+        """The row's title and description in each language the file has columns for; both blank
+        means the course has no translation in that language (one it had is removed)."""
         if not self.translation_locales:
             return None
-        translations = {}
-        for code in self.translation_locales:
-            suffix = code.lower()
-            title = values.get(f"title_{suffix}", "").strip()
-            description = values.get(f"description_{suffix}", "").strip()
-            if len(title) > domain.MAX_TITLE:
-                err(f"title_{suffix}", _l("This is too long: at most %(limit)s characters.", limit=domain.MAX_TITLE))
-            if len(description) > domain.MAX_TEXT:
-                err(f"description_{suffix}", _l("This is too long: at most %(limit)s characters.",
-                                                limit=domain.MAX_TEXT))
-            translations[code] = {"title": title, "description": description}
-        return translations
+        texts = {code: {"locale": code, "title": values.get(f"title_{code.lower()}", "").strip(),
+                        "description": values.get(f"description_{code.lower()}", "").strip()}
+                 for code in self.translation_locales}
+        given = [code for code, text in texts.items() if text["title"] or text["description"]]
+        try:
+            records.validate_translations([texts[code] for code in given], labels=[c.lower() for c in given])
+        except ValidationErrors as exc:
+            for name, messages in exc.errors.items():
+                _, index, part = name.split(".")
+                column = f"{'description' if part == 'description' else 'title'}_{given[int(index) - 1].lower()}"
+                for message in messages:
+                    err(column, message)
+        return {code: {"title": text["title"], "description": text["description"]} for code, text in texts.items()}

@@ -2,6 +2,7 @@
 
 Coordinators manage everything; partner editors manage their own organisation's listings.
 After MAX_FAILED_LOGINS wrong passwords in a row an account is locked for LOCKOUT, whoever tries.
+The rules an account's details must meet (roles, e-mail, password) are `finder.domain.accounts`.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from finder.domain.values import ValidationErrors, is_email
+from finder.domain.accounts import normalise_email, password_problems, validate_account
+from finder.domain.values import ValidationErrors
 from finder.i18n import lazy_gettext as _l
 from finder.models import Organisation, User, utcnow
 from finder.operations.catalogue import audit
 
-ROLES = {"coordinator": _l("Coordinator"), "partner": _l("Partner editor")}
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
 # Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -38,21 +38,6 @@ def password_matches(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def password_problems(password: str, confirm: str, email: str = "") -> list:
-    problems = []
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        problems.append(_l("Use at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
-    elif email and password.strip().lower() == normalise_email(email):
-        problems.append(_l("Do not use your email address as your password."))
-    if password != confirm:
-        problems.append(_l("The two passwords are not the same."))
-    return problems
 
 
 @dataclass
@@ -87,17 +72,11 @@ class Accounts:
                     actor: str = "system") -> User:
         """Create an account, or raise ValidationErrors keyed by form field."""
         errors: dict[str, list] = {}
-        email = normalise_email(email)
-        name = (name or "").strip()
-        if not is_email(email):
-            errors["email"] = [_l("Enter an email address, like name@example.org.")]
-        if not name:
-            errors["name"] = [_l("Enter the person's name.")]
-        if role not in ROLES:
-            errors["role"] = [_l("Choose coordinator or partner editor.")]
-        problems = password_problems(password, password if confirm is None else confirm, email)
-        if problems:
-            errors["password"] = problems
+        try:
+            validate_account(email=email, name=name, role=role, password=password, confirm=confirm)
+        except ValidationErrors as exc:
+            errors.update(exc.errors)
+        email, name = normalise_email(email), (name or "").strip()
         with self.sessions.begin() as db:
             organisation = None
             if organisation_key:

@@ -3,8 +3,9 @@
 Export writes every published course as a fully nested HSDS-UK 3.0 service, with the taxonomies
 the attributes use. Import reads such a file (our export, a list of services, or an API page
 with `contents`), turns each active service back into a listing, and hands the lot to
-`Catalogue.load_catalogue`: every listing goes through the one validator, and either all are
-written in one transaction or none is. Records keep their identity both ways: our own keys come
+`Catalogue.load_catalogue`: every listing goes through the one validator and every organisation
+through the organisation rules (`finder.domain.records`), and either all are written in one
+transaction or none is. Records keep their identity both ways: our own keys come
 back to the same courses, and a foreign service's UUID becomes its key ("oruk-<uuid>").
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from finder import domain
+from finder.domain import fields, records
 from finder.models import Course, Organisation, Venue
 from finder.oruk import PROFILE_URL, VERSION, ids
 from finder.oruk.mapping import STEP_FREE, TERM_TIME_ONLY, service_json
@@ -59,12 +61,12 @@ class Known:
 
     @classmethod
     def from_database(cls, db) -> "Known":
-        courses = db.execute(select(Course.key, Course.creche_ages, Course.creche_booking)).all()
+        courses = db.execute(select(Course.key, *(getattr(Course, name) for name in fields.NOT_IN_ORUK))).all()
         return cls(
             organizations={ids.entity_id("organization", k): k for k in db.scalars(select(Organisation.key))},
             locations={ids.entity_id("location", k): k for k in db.scalars(select(Venue.key))},
-            services={ids.entity_id("service", key): key for key, _ages, _booking in courses},
-            kept={key: {"creche_ages": ages, "creche_booking": booking} for key, ages, booking in courses},
+            services={ids.entity_id("service", key): key for key, *_kept in courses},
+            kept={key: dict(zip(fields.NOT_IN_ORUK, kept, strict=True)) for key, *kept in courses},
         )
 
 
@@ -201,11 +203,23 @@ def plan_import(document, known: Known, default_levels: tuple[str, ...] = ()) ->
     return plan
 
 
+# The organisation rule's fields, as a problem names them (the catalogue's names, as for a course).
+_ORGANISATION_FIELDS = {"name": "organisation", "kind": "organisation_kind", "website": "organisation_website",
+                        "email": "organisation_email", "phone": "organisation_phone"}
+
+
 def check_plan(plan: ImportPlan) -> None:
-    """Validate every listing as the import would (raises domain.ValidationErrors), writing nothing."""
+    """Validate every organisation and listing as the import would (raises domain.ValidationErrors
+    keyed "<key>: <field>"), writing nothing."""
     venue_keys = {v["key"] for v in plan.catalogue["venues"]}
     names = {o["key"]: o["name"] for o in plan.catalogue["organisations"]}
-    problems = {}
+    problems: dict[str, list] = {}
+    for organisation in plan.catalogue["organisations"]:
+        try:
+            records.validate_organisation(organisation)
+        except domain.ValidationErrors as exc:
+            for name, messages in exc.errors.items():
+                problems[f"{organisation['key']}: {_ORGANISATION_FIELDS[name]}"] = messages
     for raw in plan.catalogue["courses"]:
         try:
             domain.validate_listing(dict(raw, organisation=names.get(raw["organisation"], "")), known_venues=venue_keys)
@@ -222,8 +236,8 @@ def import_document(services, document, *, dry_run: bool = False, default_levels
     with services.sessions() as db:
         known = Known.from_database(db)
     plan = plan_import(document, known, default_levels)
+    check_plan(plan)  # organisations and listings alike, before anything is written
     if dry_run:
-        check_plan(plan)
         return plan, None
     report = services.catalogue.load_catalogue(plan.catalogue, status="published", source="oruk", actor=actor)
     return plan, report

@@ -9,23 +9,23 @@ linking to the app's taxonomy terms. Optional fields are left out when empty, so
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Callable
 
 from finder import domain, i18n
+from finder.domain.values import is_email, is_web_address
 from finder.oruk import ids
 from finder.oruk.vocabulary import course_terms, term_json
 
 RRULE_DAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 STEP_FREE = "Step-free access"
 TERM_TIME_ONLY = "Term time only"
-_URI = re.compile(r"^https?://[^\s<>\"]+$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
-def _put(data: dict, name: str, value, pattern: re.Pattern | None = None) -> None:
+def _put(data: dict, name: str, value, valid: Callable[[str], bool] | None = None) -> None:
+    """Set an optional field, left out when empty or (with `valid`, one of the domain's value rules) invalid."""
     if value in (None, "", []):
         return
-    if pattern is not None and not pattern.match(str(value)):
+    if valid is not None and not valid(str(value)):
         return
     data[name] = value
 
@@ -42,8 +42,8 @@ def service_id(course) -> str:
 
 def organization_json(org) -> dict:
     data = {"id": ids.entity_id("organization", org.key), "name": org.name, "description": org.description or ""}
-    _put(data, "email", org.email, _EMAIL)
-    _put(data, "website", org.website, _URI)
+    _put(data, "email", org.email, is_email)
+    _put(data, "website", org.website, is_web_address)
     return data
 
 
@@ -125,7 +125,7 @@ def contacts_json(course) -> list[dict]:
         return []
     contact = {"id": ids.stable("contact", course.key), "service_id": service_id(course)}
     _put(contact, "name", course.contact_name)
-    _put(contact, "email", course.contact_email, _EMAIL)
+    _put(contact, "email", course.contact_email, is_email)
     if phone:
         contact["phones"] = [{"id": ids.stable("phone", course.key), "number": phone}]
     return [contact]
@@ -142,8 +142,8 @@ def _service_fields(course, base_url: str) -> dict:
     data = {"id": service_id(course), "organization_id": ids.entity_id("organization", course.organisation.key),
             "name": course.title, "description": course.description or "",
             "status": "active" if course.status == "published" else "inactive"}
-    _put(data, "url", course.website or f"{base_url}/courses/{course.id}", _URI)
-    _put(data, "email", course.contact_email, _EMAIL)
+    _put(data, "url", course.website or f"{base_url}/courses/{course.id}", is_web_address)
+    _put(data, "email", course.contact_email, is_email)
     _put(data, "fees", course.fee_note)
     if course.last_checked:
         data["assured_date"] = course.last_checked.isoformat()

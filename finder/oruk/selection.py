@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from finder.models import Course, Organisation
 from finder.oruk import ids
-from finder.oruk.vocabulary import BY_ID, all_terms
+from finder.oruk.vocabulary import BY_ID, TAXONOMIES, all_terms
 from finder.search.engine import SearchArea
 from finder.search.params import MAX_QUERY_LENGTH, SearchQuery
 
@@ -25,8 +25,8 @@ MAX_PER_PAGE = 200
 DEFAULT_PROXIMITY_METRES = 8047  # five miles
 MAX_PROXIMITY_METRES = 80_000
 METRES_PER_MILE = 1609.344
-_FIELDS = ("levels", "kind", "creche", "mode", "cost", "eligibility", "audiences", "join_method", "enrolment",
-           "languages")
+# The course fields the taxonomies carry (`finder.domain.fields`, by way of `finder.oruk.vocabulary`).
+_FIELDS = tuple(t.field for t in TAXONOMIES)
 
 
 class FilterError(ValueError):

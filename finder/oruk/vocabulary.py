@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from finder import domain, i18n
+from finder import i18n
+from finder.domain import fields
 from finder.oruk import ids
 
 LANGUAGE_TAXONOMY = "esol-finder-language"
@@ -19,10 +20,18 @@ class Taxonomy:
     name: str
     title: str
     description: str
-    field: str  # the listing field it carries
-    many: bool  # a list field (levels) or a single value (kind)
-    vocab: dict | None  # slug -> domain.Term; None for languages (any language code)
+    field: str  # the course field it carries (`finder.domain.fields`)
     skip: tuple[str, ...] = ()  # values that are the absence of a fact (no crèche)
+
+    @property
+    def many(self) -> bool:
+        """A list field (levels) or a single value (kind)."""
+        return fields.BY_NAME[self.field].many
+
+    @property
+    def vocab(self) -> dict | None:
+        """slug -> domain.Term; None for languages (any language code)."""
+        return fields.BY_NAME[self.field].vocabulary
 
     @property
     def id(self) -> str:
@@ -37,28 +46,28 @@ class Taxonomy:
 TAXONOMIES: tuple[Taxonomy, ...] = (
     Taxonomy("esol-finder-level", "ESOL level",
              "The national ESOL levels a class teaches, from Pre-entry to Level 2, or mixed levels.",
-             "levels", True, domain.LEVELS),
+             "levels"),
     Taxonomy("esol-finder-course-kind", "Kind of ESOL class",
              "Formal (accredited, leading to a qualification) or informal (community class, conversation club).",
-             "kind", False, domain.KINDS),
+             "kind"),
     Taxonomy("esol-finder-creche", "Crèche",
              "Childcare for learners' children: a crèche on site, or help with childcare costs. No term: no crèche.",
-             "creche", False, domain.CRECHE, skip=("none",)),
+             "creche", skip=("none",)),
     Taxonomy("esol-finder-mode", "How the class is taught", "In person, online, or both.",
-             "mode", False, domain.MODES),
+             "mode"),
     Taxonomy("esol-finder-cost", "Cost", "Free, a fee, or free or reduced for some people.",
-             "cost", False, domain.COSTS),
+             "cost"),
     Taxonomy("esol-finder-eligibility", "Who can come", "Who the class is open to.",
-             "eligibility", True, domain.ELIGIBILITY),
+             "eligibility"),
     Taxonomy("esol-finder-audience", "Audience", "Classes for particular groups, such as women only or parents.",
-             "audiences", True, domain.AUDIENCES),
+             "audiences"),
     Taxonomy("esol-finder-join-method", "How to join", "Drop in, book first, or come to an assessment first.",
-             "join_method", False, domain.JOIN_METHODS),
+             "join_method"),
     Taxonomy("esol-finder-enrolment", "Enrolment", "Open for enrolment, waiting list, or a next start date.",
-             "enrolment", False, domain.ENROLMENT),
+             "enrolment"),
     Taxonomy(LANGUAGE_TAXONOMY, "Languages spoken by staff or volunteers",
              "Languages other than English that staff or volunteers speak (ISO 639 codes, as the term).",
-             "languages", True, None),
+             "languages"),
 )
 BY_NAME = {t.name: t for t in TAXONOMIES}
 BY_ID = {t.id: t for t in TAXONOMIES}

@@ -1,15 +1,15 @@
 """Read-side questions for the back office: the moderation queue, listings that need checking,
-a listing's history, likely duplicates, and what a change would change (a diff)."""
+a listing's history and likely duplicates. What a change would change (the diff) is
+`finder.domain.diff`, also reachable here as `review.changes`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from finder.domain import diff
 from finder.models import AuditEntry, Course, CourseSession, Organisation, Submission
 
 OPEN_STATUSES = ("pending",)
@@ -80,62 +80,9 @@ def audit_entry(db: Session, audit_id: int) -> AuditEntry | None:
     return db.get(AuditEntry, audit_id)
 
 
-# -- what changed ---------------------------------------------------------------------------
+# -- what changed: the pure diff lives in the domain ----------------------------------------
 
-@dataclass
-class Change:
-    field: str
-    before: str
-    after: str
-    lines: list[str] | None = None  # a unified diff for long text
-
-
-LONG_TEXT = 80
-
-
-def _show(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_show(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items())
-    return str(value)
-
-
-def changes(before: dict | None, after: dict | None, ignore=("status", "last_checked", "key")) -> list[Change]:
-    """Field by field, what differs between two snapshots (long text as a line diff)."""
-    before, after = before or {}, after or {}
-    found = []
-    for name in list(dict.fromkeys([*before, *after])):
-        if name in ignore:
-            continue
-        old, new = before.get(name), after.get(name)
-        if name == "sessions":
-            old = [_session_text(s) for s in old or []]
-            new = [_session_text(s) for s in new or []]
-        if _show(old) == _show(new):
-            continue
-        old_text, new_text = _show(old) if name != "sessions" else "\n".join(old), \
-            _show(new) if name != "sessions" else "\n".join(new)
-        lines = None
-        if len(old_text) > LONG_TEXT or len(new_text) > LONG_TEXT or "\n" in old_text + new_text:
-            lines = [line for line in difflib.unified_diff(old_text.splitlines(), new_text.splitlines(),
-                                                           lineterm="", n=1)][2:]
-        found.append(Change(name, old_text, new_text, lines))
-    return found
-
-
-def _session_text(session: dict) -> str:
-    parts = [session.get("weekday", ""), f"{session.get('start', '')}-{session.get('end', '')}",
-             session.get("venue") or "online"]
-    if session.get("frequency") and session.get("frequency") != "weekly":
-        parts.append(session["frequency"])
-    if session.get("term_time_only"):
-        parts.append("term time only")
-    return " ".join(str(p) for p in parts)
+Change, LONG_TEXT, changes = diff.Change, diff.LONG_TEXT, diff.changes
 
 
 def likely_duplicates(db: Session, organisation_id: int | None, organisation_name: str, sessions: list[dict],

@@ -7,7 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from finder.domain import ValidationErrors, messages, submissions
+from finder.domain import ValidationErrors, diff, messages, submissions
 from finder.i18n import gettext
 from finder.models import Course
 from finder.operations.catalogue import course_snapshot
@@ -28,25 +28,6 @@ async def dashboard(request: Request):
     return page(request, "backoffice/dashboard.html", {"pending": pending, "decided": decided, "stale": stale})
 
 
-def _proposed_snapshot(prepared) -> dict:
-    """What the listing would look like, in the same shape as the audit log's snapshots."""
-    listing = prepared.listing
-    return {
-        "title": listing.title, "description": listing.description, "kind": listing.kind,
-        "organisation": listing.organisation_name, "levels": listing.levels, "audiences": listing.audiences,
-        "cost": listing.cost, "fee_note": listing.fee_note, "eligibility": listing.eligibility,
-        "creche": listing.creche, "creche_ages": listing.creche_ages, "creche_booking": listing.creche_booking,
-        "mode": listing.mode, "languages": listing.languages, "join_method": listing.join_method,
-        "enrolment": listing.enrolment, "next_start": listing.next_start.isoformat() if listing.next_start else None,
-        "contact_name": listing.contact_name, "contact_phone": listing.contact_phone,
-        "contact_email": listing.contact_email, "website": listing.website,
-        "sessions": [{"weekday": s.weekday, "start": s.start.strftime("%H:%M"), "end": s.end.strftime("%H:%M"),
-                      "venue": s.venue_key, "frequency": s.frequency, "term_time_only": s.term_time_only}
-                     for s in listing.sessions],
-        "translations": prepared.translations,
-    }
-
-
 def _review(request: Request, submission):
     """The submission's proposal checked again, its diff against the live listing, and likely duplicates."""
     prepared, problems, changes, duplicates = None, {}, [], []
@@ -58,7 +39,7 @@ def _review(request: Request, submission):
         if prepared is not None:
             with services(request).sessions() as db:
                 live = course_snapshot(db.get(Course, submission.course_id)) if submission.course_id else None
-                changes = review.changes(live, _proposed_snapshot(prepared))
+                changes = diff.changes(live, prepared.snapshot())
                 duplicates = review.likely_duplicates(
                     db, submission.organisation_id, prepared.listing.organisation_name, prepared.sessions,
                     exclude_course_id=submission.course_id)

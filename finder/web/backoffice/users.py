@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from finder.domain import ValidationErrors
+from finder.domain.accounts import ROLES
 from finder.i18n import gettext
-from finder.operations.accounts import ROLES
 from finder.queries import review
 from finder.web.kit.auth import accounts, current_user, login_required
 from finder.web.kit.csrf import verify_csrf
