@@ -1,4 +1,4 @@
-"""Helpers other test folders may import too: make accounts and log in through the real form."""
+"""Accounts for tests in any room: make them, and log in through the real form."""
 
 from __future__ import annotations
 

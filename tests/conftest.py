@@ -11,6 +11,8 @@ from finder.services import build_services
 from finder.settings import load_settings
 from finder.web.app import create_app
 from tests import factories
+from tests.accounts import make_user
+from tests.multilingual import MULTILINGUAL_COURSES
 
 
 def pytest_configure(config):
@@ -117,3 +119,42 @@ def ids(services):
             return {key: cid for key, cid in db.execute(select(Course.key, Course.id))}
 
     return lookup
+
+
+@pytest.fixture
+def coordinator(services):
+    """A coordinator's account (log in with tests.accounts.log_in)."""
+    return make_user(services)
+
+
+# One app per test module for the language tests (tests/unit/i18n, tests/journeys/public): they render
+# many pages in 17 languages and only read, so they share a database (the fixture catalogue plus
+# courses described in other languages) instead of building one per test.
+@pytest.fixture(scope="module")
+def i18n_services(tmp_path_factory, shared_postcodes):
+    data_dir = tmp_path_factory.mktemp("i18n")
+    settings = load_settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'test.sqlite3'}",
+                             secret_key="test-secret", demo_banner=True, base_url="https://finder.example.org")
+    services = build_services(settings, postcodes=shared_postcodes)
+    services.prepare()
+    services.catalogue.load_catalogue(factories.catalogue(factories.fixture_catalogue()["courses"] + MULTILINGUAL_COURSES))
+    yield services
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def i18n_client(i18n_services):
+    with TestClient(create_app(services=i18n_services, prepare=False)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def course_ids(i18n_services):
+    from sqlalchemy import select
+
+    from finder.models import Course, Organisation
+
+    with i18n_services.sessions() as db:
+        ids = {key: cid for key, cid in db.execute(select(Course.key, Course.id))}
+        ids.update({f"organisation:{key}": oid for key, oid in db.execute(select(Organisation.key, Organisation.id))})
+        return ids

@@ -1,18 +1,12 @@
-"""One app per test module for the language tests: they render many pages in 17 languages and
-only read, so they share a database (the fixture catalogue plus courses described in other
-languages) instead of building one per test."""
+"""Shared by the language tests in several rooms: courses described in other languages (added to the
+fixture catalogue by the `i18n_services` fixture in tests/conftest.py and by the right-to-left
+browser journey), and the text a reader sees or hears on a page."""
 
 from __future__ import annotations
 
 import html.parser
 import re
 
-import pytest
-from starlette.testclient import TestClient
-
-from finder.services import build_services
-from finder.settings import load_settings
-from finder.web.app import create_app
 from tests import factories
 
 MULTILINGUAL_COURSES = [
@@ -28,36 +22,6 @@ MULTILINGUAL_COURSES = [
         description="Beginners' English with a Mandarin-speaking assistant.",
         translations={"zh_Hans": {"title": "华人英语课程", "description": "为初学者开设的英语课，有会说普通话的助教。"}}),
 ]
-
-
-@pytest.fixture(scope="module")
-def i18n_services(tmp_path_factory, shared_postcodes):
-    data_dir = tmp_path_factory.mktemp("i18n")
-    settings = load_settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'test.sqlite3'}",
-                             secret_key="test-secret", demo_banner=True, base_url="https://finder.example.org")
-    services = build_services(settings, postcodes=shared_postcodes)
-    services.prepare()
-    services.catalogue.load_catalogue(factories.catalogue(factories.fixture_catalogue()["courses"] + MULTILINGUAL_COURSES))
-    yield services
-    services.close()
-
-
-@pytest.fixture(scope="module")
-def i18n_client(i18n_services):
-    with TestClient(create_app(services=i18n_services, prepare=False)) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def course_ids(i18n_services):
-    from sqlalchemy import select
-
-    from finder.models import Course, Organisation
-
-    with i18n_services.sessions() as db:
-        ids = {key: cid for key, cid in db.execute(select(Course.key, Course.id))}
-        ids.update({f"organisation:{key}": oid for key, oid in db.execute(select(Organisation.key, Organisation.id))})
-        return ids
 
 
 class InterfaceText(html.parser.HTMLParser):

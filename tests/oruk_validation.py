@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "oruk_schemas"
+SCHEMAS = Path(__file__).resolve().parent / "oruk_schemas"
 PROFILE = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 OPENAPI = "https://openreferraluk.org/specifications/3.0/openapi.json"
 

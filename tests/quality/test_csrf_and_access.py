@@ -43,7 +43,7 @@ def test_every_post_without_a_csrf_token_is_refused(fixture_catalogue, client):
     assert refused == {}
     if "/backoffice/login" not in posts:
         return
-    from tests.backoffice.helpers import log_in, make_user
+    from tests.accounts import log_in, make_user
 
     make_user(fixture_catalogue)
     log_in(client)

@@ -24,7 +24,7 @@ from finder.models import Course, CourseSession
 from finder.services import build_services
 from finder.web.app import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 sqlite_only = pytest.mark.skipif(bool(os.environ.get("ESOL_FINDER_TEST_DATABASE_URL")),
                                  reason="kills a writer of the embedded SQLite file")

@@ -13,7 +13,7 @@ from finder.models import Course
 from finder.search.params import parse
 from finder.web.kit.searching import perform
 
-pytestmark = pytest.mark.usefixtures("fixture_catalogue")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fixture_catalogue")]
 
 PARAMETERS = ["q", "creche", "level", "kind", "day", "time", "free", "women", "mode", "speaks", "postcode", "radius",
               "sort", "page", "per_page", "lat", "lon", "lang"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 BUDGET = 50 * 1024
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo" / "catalogue.json"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo" / "catalogue.json"
 
 
 class Assets(HTMLParser):

@@ -11,6 +11,8 @@ import pytest
 from finder.domain import ValidationErrors
 from tests import factories
 
+pytestmark = pytest.mark.postgres
+
 SCRIPT = "<script>alert(1)</script>"
 ATTR = '"><img src=x onerror=alert(1)>'
 QUOTE = "' onmouseover='alert(1)"

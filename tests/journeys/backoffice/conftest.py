@@ -2,12 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backoffice.helpers import log_in, make_user
-
-
-@pytest.fixture
-def coordinator(services):
-    return make_user(services)
+from tests.accounts import log_in
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from finder.models import Course
-from tests.backoffice.helpers import csrf_from, log_in, make_user
-from tests.imports.conftest import UNKNOWN_POSTCODE, csv_bytes, row
+from tests.accounts import csrf_from, log_in, make_user
+from tests.spreadsheets import UNKNOWN_POSTCODE, csv_bytes, row
+
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture

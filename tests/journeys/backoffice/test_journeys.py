@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from finder.models import Course, OutboxMessage, Submission
-from tests.backoffice.helpers import csrf, log_in, make_user
+from tests.accounts import csrf, log_in, make_user
+
+pytestmark = pytest.mark.postgres
 
 FORM = {
     "title": "Zanzibar Welcome English", "description": "A friendly class for beginners.\nBring a pen.",

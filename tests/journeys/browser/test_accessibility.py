@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, axe_violations
+from tests.journeys.browser.conftest import ARTIFACTS, axe_violations
 
 # Pages that exist in every build, and pages other parts add (checked once they answer).
 PUBLIC_PAGES = ["/", "/search?creche=1", "/search?q=zzzzqqq&creche=1", "/search?level=entry-1&page=1&per_page=2",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.backoffice.helpers import PASSWORD
-from tests.backoffice.test_journeys import FORM
-from tests.imports.conftest import UNKNOWN_POSTCODE, csv_bytes, row
+from tests.accounts import PASSWORD
+from tests.journeys.backoffice.test_journeys import FORM
+from tests.spreadsheets import UNKNOWN_POSTCODE, csv_bytes, row
 
 COORDINATOR = "journey-coordinator@example.org"
 
@@ -90,7 +90,7 @@ BACKOFFICE_PAGES = ["/backoffice/", "/backoffice/courses", "/backoffice/courses?
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_no_axe_violations_on_back_office_pages(server, page, coordinator, axe_script, lang):
-    from tests.browser.conftest import axe_violations
+    from tests.journeys.browser.conftest import axe_violations
 
     page.goto(server.url(f"/backoffice/login?lang={lang}"))
     found = {"/backoffice/login": axe_violations(page, axe_script)}

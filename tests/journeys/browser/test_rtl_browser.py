@@ -18,12 +18,12 @@ import pytest
 from finder.services import build_services
 from finder.settings import load_settings
 from tests import factories
-from tests.chromium import CHROMIUM, launched_chromium
-from tests.i18n.conftest import MULTILINGUAL_COURSES
+from tests.chromium import CHROMIUM
+from tests.multilingual import MULTILINGUAL_COURSES
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
 
 if not CHROMIUM.exists():
@@ -74,12 +74,8 @@ def base_url(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as browser:
-        yield browser
-
-
+# The browser is this folder's one Chromium (conftest.py): a second Playwright in the same thread
+# cannot start while that one runs. The page is this module's own: no console-error bookkeeping.
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")

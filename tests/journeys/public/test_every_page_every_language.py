@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from finder import i18n
 from finder.i18n.catalogues import TEMPLATE_FILE, po_path
-from tests.i18n.conftest import interface_text
+from tests.multilingual import interface_text
 
 RTL = {"ar", "fa", "ckb", "ps", "ur"}
 LOCALES = i18n.SHIPPED_LOCALES

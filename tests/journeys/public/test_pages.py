@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.usefixtures("fixture_catalogue")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fixture_catalogue")]
 
 
 def text_of(html: str) -> str:

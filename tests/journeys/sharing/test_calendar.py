@@ -6,9 +6,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 import recurring_ical_events
 
 from tests import factories
+
+pytestmark = pytest.mark.postgres
 
 UTC = dt.timezone.utc
 

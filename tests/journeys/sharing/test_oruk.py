@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.share.oruk_validation import assert_valid, errors, profile_schema, response_schema
+from tests.oruk_validation import assert_valid, errors, profile_schema, response_schema
 
-pytestmark = pytest.mark.usefixtures("fixture_catalogue")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fixture_catalogue")]
 
 TAXONOMY_NAMES = {"esol-finder-level", "esol-finder-creche", "esol-finder-language", "esol-finder-course-kind"}
 

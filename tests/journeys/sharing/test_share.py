@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-pytestmark = pytest.mark.usefixtures("fixture_catalogue")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fixture_catalogue")]
 
 
 def _textarea(page: str) -> str:

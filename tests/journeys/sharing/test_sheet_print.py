@@ -18,9 +18,9 @@ from finder.web.app import create_app
 from tests import factories
 from tests.chromium import CHROMIUM, launched_chromium
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "test-artifacts" / "signpost-sheet-ar.png"
+SCREENSHOT = Path(__file__).resolve().parents[3] / "test-artifacts" / "signpost-sheet-ar.png"
 
-pytestmark = [pytest.mark.browser,
+pytestmark = [pytest.mark.postgres, pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed")]
 
 

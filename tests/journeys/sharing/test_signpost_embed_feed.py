@@ -8,7 +8,7 @@ import re
 import feedparser
 import pytest
 
-pytestmark = pytest.mark.usefixtures("fixture_catalogue")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fixture_catalogue")]
 
 
 def text_of(page: str) -> str:

@@ -8,7 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from finder.cli import main
-from tests.imports.conftest import UNKNOWN_POSTCODE, assert_matches_expected, csv_bytes, row
+from tests.spreadsheets import UNKNOWN_POSTCODE, csv_bytes, row
+from tests.unit.imports.conftest import assert_matches_expected
+
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 from finder.imports import columns, exports
 from tests import factories
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def rich_catalogue(services):
@@ -133,7 +135,7 @@ def test_the_xlsx_template_explains_every_column(services):
 def test_the_readme_documents_every_column():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Bulk import and export", 1)[1].split("\n## ", 1)[0]
     for name in columns.COURSE_COLUMNS:
         assert f"| `{name.name}` |" in section, name.name

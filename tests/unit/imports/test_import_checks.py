@@ -7,13 +7,10 @@ import re
 import pytest
 
 from finder.geo.shapes import PostcodeError
-from tests.imports.conftest import (
-    UNKNOWN_POSTCODE,
-    assert_matches_expected,
-    csv_bytes,
-    row,
-    xlsx_bytes,
-)
+from tests.spreadsheets import UNKNOWN_POSTCODE, csv_bytes, row, xlsx_bytes
+from tests.unit.imports.conftest import assert_matches_expected
+
+pytestmark = pytest.mark.postgres
 
 
 def test_the_unknown_postcode_used_here_really_is_unknown(services):

@@ -6,7 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from finder.models import AuditEntry, Course, Venue
-from tests.imports.conftest import OTHER_POSTCODE, assert_matches_expected, csv_bytes, row, xlsx_bytes
+from tests.spreadsheets import OTHER_POSTCODE, csv_bytes, row, xlsx_bytes
+from tests.unit.imports.conftest import assert_matches_expected
+
+pytestmark = pytest.mark.postgres
 
 
 def courses(services) -> dict[str, Course]:

@@ -15,6 +15,8 @@ from finder.models import OutboxMessage
 from finder.operations.accounts import Accounts
 from finder.operations.outbox import Mailer
 
+pytestmark = pytest.mark.postgres
+
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
     """Just enough SMTP to accept messages and keep them (a test sink)."""

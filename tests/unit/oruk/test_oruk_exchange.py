@@ -15,7 +15,9 @@ from finder.operations.catalogue import course_snapshot
 from finder.oruk import ids
 from finder.services import build_services
 from finder.settings import load_settings
-from tests.share.oruk_validation import assert_valid, response_schema
+from tests.oruk_validation import assert_valid, response_schema
+
+pytestmark = pytest.mark.postgres
 
 # What ORUK has no place for, so a round trip cannot carry it.
 NOT_IN_ORUK = ("creche_ages", "creche_booking", "translations", "contact_phone")

@@ -9,6 +9,8 @@ from geopy.distance import distance as geo_distance
 
 from tests import factories
 
+pytestmark = pytest.mark.postgres
+
 
 def venue_at(key: str, origin, miles: float, bearing: float) -> dict:
     point = geo_distance(miles=miles).destination((origin.latitude, origin.longitude), bearing=bearing)

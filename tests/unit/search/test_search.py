@@ -10,7 +10,7 @@ from starlette.datastructures import QueryParams
 from finder.search.params import parse
 from tests import factories
 
-pytestmark = pytest.mark.usefixtures("fixture_catalogue")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fixture_catalogue")]
 
 
 def keys(services, ids, query_string: str, now=None) -> list[str]:
