@@ -25,11 +25,9 @@ ROOT = PROJECT_DIR
 APT_PACKAGES = ["chromium", "fonts-noto-core", "fonts-noto-cjk", "postgresql"]
 NPM_PACKAGES = ["axe-core@4.14.1"]
 NODE_DIR = ROOT / "var" / "node"
-# Tests that talk to the database, run a second time on PostgreSQL. Tests elsewhere can join them
-# with @pytest.mark.postgres.
-POSTGRES_SUITE = ["tests/test_search.py", "tests/test_pages.py", "tests/test_near_me.py", "tests/imports",
-                  "tests/backoffice", "tests/share", "tests/oruk", "tests/security/test_injection.py",
-                  "tests/security/test_stored_xss.py"]
+# Tests that talk to the database carry this marker (`pytestmark = pytest.mark.postgres`, registered
+# in pyproject.toml) and are run a second time on PostgreSQL.
+POSTGRES_MARKER = "postgres"
 
 
 def _run(cmd: list[str], **kwargs) -> int:
@@ -128,12 +126,26 @@ def run_pytest(args: list[str], env: dict | None = None) -> int:
     return code
 
 
+def run_linters() -> int:
+    """ruff over the code and the tests, mypy over the core rooms (both configured in pyproject.toml)."""
+    ruff = _run([sys.executable, "-m", "ruff", "check", "finder", "tests", "bench"], cwd=ROOT)
+    mypy = _run([sys.executable, "-m", "mypy"], cwd=ROOT)
+    if ruff or mypy:
+        click.echo("Linters: " + ", ".join(name for name, code in (("ruff", ruff), ("mypy", mypy)) if code)
+                   + " found problems (see above)", err=True)
+    return ruff or mypy
+
+
+# Branch coverage of the package over the in-process tests, printed after the SQLite run.
+COVERAGE_ARGS = ["--cov=finder", "--cov-branch", "--cov-report=term:skip-covered"]
+
+
 def run_postgres_suite(pytest_args: tuple[str, ...]) -> int:
-    suite = [path for path in POSTGRES_SUITE if (ROOT / path).exists()]
     with postgres_cluster() as admin_url:
-        click.echo(f"PostgreSQL: running the database-facing tests again on {admin_url}", err=True)
+        click.echo(f"PostgreSQL: running the database-facing tests (-m {POSTGRES_MARKER}) again on {admin_url}",
+                   err=True)
         env = dict(os.environ, ESOL_FINDER_TEST_DATABASE_URL=admin_url)
-        code = run_pytest([*suite, "-p", "no:cacheprovider", *pytest_args], env=env)
+        code = run_pytest(["-m", POSTGRES_MARKER, "-p", "no:cacheprovider", *pytest_args], env=env)
     return code
 
 
@@ -141,13 +153,22 @@ def run_postgres_suite(pytest_args: tuple[str, ...]) -> int:
 @click.option("--no-install", is_flag=True, help="Do not install system or npm packages.")
 @click.option("--no-postgres", is_flag=True, help="Run on SQLite only (skip the PostgreSQL run).")
 @click.option("--postgres-only", is_flag=True, help="Only run the database-facing tests on PostgreSQL.")
+@click.option("--no-lint", is_flag=True, help="Skip ruff and mypy.")
+@click.option("--no-coverage", is_flag=True, help="Do not measure branch coverage.")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
-def check(no_install: bool, no_postgres: bool, postgres_only: bool, pytest_args: tuple[str, ...]) -> None:
-    """Install what the tests need, run the whole suite, then the database tests on PostgreSQL."""
+def check(no_install: bool, no_postgres: bool, postgres_only: bool, no_lint: bool, no_coverage: bool,
+          pytest_args: tuple[str, ...]) -> None:
+    """Install what the tests need, run ruff and mypy, the whole suite with branch coverage, then the
+    database tests on PostgreSQL."""
     if not no_install:
         ensure_system_packages()
         ensure_node_packages()
-    code = 0 if postgres_only else run_pytest(list(pytest_args))
+    code = 0
+    if not no_lint and not postgres_only:
+        code = run_linters()
+    if not postgres_only:
+        coverage = [] if no_coverage or pytest_args else COVERAGE_ARGS
+        code = run_pytest([*coverage, *pytest_args]) or code
     if postgres_only or (not no_postgres and not pytest_args):
         if postgres_bin_dir() is None:
             raise click.ClickException("PostgreSQL is not installed, so the PostgreSQL run cannot happen "

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from finder import domain
+from finder.domain import fields
 from finder.domain.values import slugify
 from finder.models import (
     AuditEntry,
@@ -31,27 +32,16 @@ Notify = Callable[[list[int], int], None]
 
 
 def course_snapshot(course: Course) -> dict:
-    """A JSON-able picture of a course, for the audit log and for restoring a version."""
-    def iso(value):
-        return value.isoformat() if value is not None else None
-
-    return {
-        "key": course.key, "title": course.title, "description": course.description, "kind": course.kind,
-        "organisation": course.organisation.name if course.organisation else "",
-        "levels": list(course.levels or []), "audiences": list(course.audiences or []), "cost": course.cost,
-        "fee_note": course.fee_note, "eligibility": list(course.eligibility or []), "creche": course.creche,
-        "creche_ages": course.creche_ages, "creche_booking": course.creche_booking, "mode": course.mode,
-        "languages": list(course.languages or []), "join_method": course.join_method,
-        "enrolment": course.enrolment, "next_start": iso(course.next_start),
-        "contact_name": course.contact_name, "contact_phone": course.contact_phone,
-        "contact_email": course.contact_email, "website": course.website, "status": course.status,
-        "last_checked": iso(course.last_checked),
-        "sessions": [{"weekday": s.weekday, "start": s.start_time.strftime("%H:%M"), "end": s.end_time.strftime("%H:%M"),
-                      "venue": s.venue.key if s.venue else None, "frequency": s.frequency,
-                      "term_time_only": s.term_time_only, "valid_from": iso(s.valid_from), "valid_to": iso(s.valid_to)}
-                     for s in course.sessions],
-        "translations": {t.locale: {"title": t.title, "description": t.description} for t in course.translations},
-    }
+    """A JSON-able picture of a course, for the audit log and for restoring a version: its key,
+    every field of `finder.domain.fields` in their order, its sessions and its translations."""
+    snapshot: dict = {"key": course.key}
+    for spec in fields.COURSE_FIELDS:
+        snapshot[spec.name] = fields.snapshot_value(spec, fields.course_value(course, spec))
+    snapshot["sessions"] = [fields.session_snapshot(s.weekday, s.start_time, s.end_time, s.venue.key if s.venue else None,
+                                                    s.frequency, s.term_time_only, s.valid_from, s.valid_to)
+                            for s in course.sessions]
+    snapshot["translations"] = {t.locale: {"title": t.title, "description": t.description} for t in course.translations}
+    return snapshot
 
 
 def bump_version(db: Session) -> int:
@@ -151,14 +141,11 @@ class Catalogue:
 
     # -- courses --------------------------------------------------------------------------
     def _apply_listing(self, db: Session, course: Course, listing: domain.Listing, venues: dict[str, Venue]) -> None:
-        for name in ("title", "description", "kind", "cost", "fee_note", "creche", "creche_ages", "creche_booking",
-                     "mode", "join_method", "enrolment", "next_start", "contact_name", "contact_phone",
-                     "contact_email", "website"):
-            setattr(course, name, getattr(listing, name))
-        course.levels = list(listing.levels)
-        course.audiences = list(listing.audiences)
-        course.eligibility = list(listing.eligibility)
-        course.languages = list(listing.languages)
+        for spec in fields.LISTING_FIELDS:
+            if spec.name in ("organisation", "last_checked"):
+                continue  # the course's organisation is given; a blank last-checked date keeps the one it has
+            value = getattr(listing, spec.listing_attribute)
+            setattr(course, spec.name, list(value) if spec.many else value)
         if listing.last_checked is not None:
             course.last_checked = listing.last_checked
         wanted = [(s.weekday, s.start, s.end, s.venue_key, s.frequency, s.term_time_only, s.valid_from, s.valid_to)
@@ -273,10 +260,13 @@ class Catalogue:
     def _store_prepared(self, db: Session, prepared, *, course: Course | None, organisation_id: int | None,
                         status: str | None, actor: str, source: str, action: str | None = None) -> tuple[Course, str]:
         """Save a checked form (`finder.submissions.Prepared`) as a new or existing course."""
+        organisation: Organisation | None
         if course is not None:
             organisation = course.organisation
         elif organisation_id is not None:
             organisation = db.get(Organisation, organisation_id)
+            if organisation is None:
+                raise LookupError(organisation_id)
         else:
             organisation = db.scalar(select(Organisation).where(Organisation.key == prepared.organisation["key"]))
             if organisation is None:
@@ -491,7 +481,9 @@ class Catalogue:
                 for session in row.listing.sessions:
                     key = session.venue_key
                     if key and key not in venues:
-                        venues[key] = db.scalar(select(Venue).where(Venue.key == key))
+                        known = db.scalar(select(Venue).where(Venue.key == key))
+                        if known is not None:
+                            venues[key] = known
                 status = row.status or default_status
                 if status is None and db.scalar(select(Course.id).where(Course.key == row.key)) is None:
                     status = "pending"

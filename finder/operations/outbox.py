@@ -59,8 +59,9 @@ class Mailer:
             log.warning("could not send email %s to %s: %s", message.id, message.to, error)
         with self.sessions.begin() as db:
             stored = db.get(OutboxMessage, message.id)
-            stored.sent_at = None if error else utcnow()
-            stored.error = error
+            if stored is not None:  # a coordinator may have cleared the outbox meanwhile
+                stored.sent_at = None if error else utcnow()
+                stored.error = error
         message.sent_at, message.error = (None if error else utcnow()), error
 
     def outbox(self, limit: int = 200) -> list[OutboxMessage]:

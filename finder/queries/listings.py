@@ -55,3 +55,8 @@ def recently_published(db: Session, limit: int = 50) -> list[Course]:
     return list(db.scalars(select(Course).where(Course.status == "published", Course.published_at.is_not(None))
                            .options(*_course_loading()).order_by(Course.published_at.desc(), Course.id.desc())
                            .limit(limit)))
+
+
+def published_courses_by_id(db: Session, course_ids: list[int]) -> dict[int, Course]:
+    """Published courses with these ids (organisation, sessions, venues and translations loaded)."""
+    return {c.id: c for c in db.scalars(published_courses_query().where(Course.id.in_(course_ids)))}

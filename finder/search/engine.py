@@ -248,6 +248,7 @@ def _run(store, searcher, words, matched: set | None, query: SearchQuery, place,
             results = searcher.search(Q.Every(), filter=matched, limit=end, sortedby="title_sort", scored=False)
             docnums = [hit.docnum for hit in results[start:end]]
         else:
+            assert matched is not None, "words always come with the set they matched"
             docnums = _by_relevance(store, searcher, words, matched, limit=end)[start:end]
         hits = [Hit(int(searcher.stored_fields(docnum)["id"])) for docnum in docnums]
         return SearchOutcome(total, hits, query.page, query.per_page)
@@ -257,13 +258,14 @@ def _run(store, searcher, words, matched: set | None, query: SearchQuery, place,
         docnums = sorted(matched) if matched is not None else list(searcher.reader().all_doc_ids())
     else:
         # Relevance only breaks ties here (courses at one venue, sessions at one time).
+        assert matched is not None, "words always come with the set they matched"
         docnums = _by_relevance(store, searcher, words, matched)
     table = store.rows()
     now_minute = _week_minute(now or dt.datetime.now())
     origin = (place.latitude, place.longitude) if place is not None else None
     # (approximate distance or None, position in relevance order, row), within the radius.
-    matches = []
-    if place is None:
+    matches: list[tuple[float | None, int, Row]] = []
+    if place is None or origin is None:
         matches = [(None, position, table[docnum]) for position, docnum in enumerate(docnums)]
     else:
         radius = place.radius_miles
@@ -273,13 +275,14 @@ def _run(store, searcher, words, matched: set | None, query: SearchQuery, place,
             approximate = _nearest(row.points, origin, approximate_miles)
             if approximate is None or approximate > unsure:
                 continue
-            if approximate > sure and _nearest(row.points, origin, distance_miles) > radius:
+            if approximate > sure and (_nearest(row.points, origin, distance_miles) or 0.0) > radius:
                 continue  # too near the edge to call quickly: measured exactly, and outside
             matches.append((approximate, position, row))
     total = len(matches)
     if count_only:
         return SearchOutcome(total, [], query.page, query.per_page)
-    if sort == "distance" and place is not None:
+    page: list[tuple[Row, float | None]]
+    if sort == "distance" and origin is not None:
         page = _nearest_first(matches, origin, end)[start:end]
     else:
         if sort == "next":
@@ -294,7 +297,7 @@ def _upcoming(row: Row, now_minute: int) -> int:
     return upcoming if upcoming is not None else 10**9
 
 
-def _nearest_first(matches: list, origin: tuple[float, float], end: int) -> list[tuple[Row, float]]:
+def _nearest_first(matches: list, origin: tuple[float, float], end: int) -> list[tuple[Row, float | None]]:
     """The first `end` matches by geodesic distance (then relevance), with their distances.
 
     Sorted by the quick distance first; only the matches that could be among the first `end`

@@ -331,7 +331,7 @@ class IndexStore:
             except FileNotFoundError:
                 stamp = None
             if self._vocabulary is None or self._vocabulary[0] != stamp:
-                words = path.read_text(encoding="utf-8").split("\n") if stamp else []
+                words = path.read_text(encoding="utf-8").split("\n") if stamp and path else []
                 self._vocabulary = (stamp, [w for w in words if w])
             return self._vocabulary[1]
 

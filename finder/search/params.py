@@ -12,6 +12,7 @@ writes the same URL back, so links (pagination, relaxing a filter, sharing) roun
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from finder import domain
@@ -74,13 +75,13 @@ class SearchQuery:
 
     def without(self, name: str) -> "SearchQuery":
         """The same search with one filter (or the words, name 'q') taken off."""
-        cleared = {
+        clearing: dict[str, dict[str, Any]] = {
             "q": dict(q=""), "creche": dict(creche=False), "level": dict(levels=()), "kind": dict(kind=""),
             "day": dict(days=()), "time": dict(times=()), "free": dict(free=False), "women": dict(women=False),
             "mode": dict(mode=""), "speaks": dict(speaks=()),
             "place": dict(postcode="", lat=None, lon=None, sort="" if self.sort == "distance" else self.sort),
-        }[name]
-        return replace(self, page=1, **cleared)
+        }
+        return replace(self, page=1, **clearing[name])
 
     def with_page(self, page: int) -> "SearchQuery":
         return replace(self, page=page)

@@ -6,7 +6,7 @@ matchers costs about 20 µs a document in pure Python, so a common word over 100
 frequency) are read once per segment and kept, and a document's score is Whoosh's weighting
 (BM25F) applied to those frequencies and the field lengths, summed the way Whoosh's matchers sum
 them: an Or adds what matched, an And what all matched, and each Term or compound query
-multiplies by its boost. `tests/test_search.py` checks the scores equal Whoosh's.
+multiplies by its boost. `tests/unit/search/test_search_ranking.py` checks the scores equal Whoosh's.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ class _Cursor:
     """The current posting, in the shape Whoosh's scorers read it (a matcher's id and weight)."""
 
     __slots__ = ("docnum", "frequency")
+    docnum: int
+    frequency: float
 
     def id(self) -> int:
         return self.docnum
@@ -37,7 +39,7 @@ class TermPostings:
     so what is kept stays true until the segment is merged away."""
 
     def __init__(self, budget: int = 2_000_000):
-        self._kept = LRUCache(maxsize=budget, getsizeof=lambda postings: len(postings) + 1)
+        self._kept: LRUCache = LRUCache(maxsize=budget, getsizeof=lambda postings: len(postings) + 1)
         self._lock = threading.Lock()
 
     def get(self, leaf, fieldname: str, text: str) -> dict[int, float]:

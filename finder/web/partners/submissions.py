@@ -3,7 +3,6 @@ reports on course pages, and the private check links (/check/{token})."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -12,9 +11,9 @@ from starlette.routing import Route
 
 from finder.domain import ValidationErrors, messages, submissions
 from finder.i18n import gettext
-from finder.models import CheckToken, Course
+from finder.models import Course
 from finder.operations.outbox import Mailer
-from finder.queries import listings
+from finder.queries import checks, listings, review
 from finder.web.kit.auth import can_edit, current_user, login_required
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
@@ -117,16 +116,13 @@ async def _save_partner_listing(request: Request, payload: dict, course: Course 
 
 @login_required()
 async def partner_courses(request: Request):
-    from finder.queries import review
-
     user = current_user(request)
     if user.role == "coordinator":
         return RedirectResponse("/backoffice/courses", status_code=303)
     with services(request).sessions() as db:
         items = review.courses(db, organisation_id=user.organisation_id)
         pending = review.pending_submissions(db, user.organisation_id)
-        tokens = {t.course_id: t.token for t in db.scalars(select(CheckToken).where(
-            CheckToken.course_id.in_([c.id for c in items])))} if items else {}
+        tokens = checks.tokens_for(db, [c.id for c in items])
     return page(request, "partners/courses.html", {"courses": items, "pending": pending, "tokens": tokens})
 
 
@@ -222,8 +218,8 @@ async def report_thanks(request: Request):
 def _checked_course(request: Request) -> Course:
     token = request.path_params["token"]
     with services(request).sessions() as db:
-        found = db.scalar(select(CheckToken).where(CheckToken.token == token))
-        course = listings.course(db, found.course_id, public=False) if found is not None else None
+        course_id = checks.course_id_for(db, token)
+        course = listings.course(db, course_id, public=False) if course_id is not None else None
     if course is None:
         raise HTTPException(404)
     return course

@@ -35,7 +35,7 @@ def _error(status_code: int, message: str, param: str | None = None) -> JSONResp
 
 def _load(services, course_ids_in_order: list[int]) -> list[Course]:
     with services.sessions() as db:
-        found = {c.id: c for c in db.scalars(listings.published_courses_query().where(Course.id.in_(course_ids_in_order)))}
+        found = listings.published_courses_by_id(db, course_ids_in_order)
     return [found[cid] for cid in course_ids_in_order if cid in found]
 
 
