@@ -16,13 +16,12 @@ from starlette.staticfiles import StaticFiles
 
 from finder.services import Services, build_services
 from finder.settings import Settings, load_settings
-from finder.web import backoffice
+from finder.web import backoffice, partners
 from finder.web.backoffice import bulk
 from finder.web.kit.middleware import LocaleMiddleware
 from finder.web.kit.rendering import render
 from finder.web.kit.security import SecurityHeadersMiddleware
 from finder.web.kit.templating import STATIC_DIR, make_templates
-from finder.web.partners import submissions
 from finder.web.public import api, pages
 from finder.web.sharing import calendar, embed, feed, oruk, share, signpost
 
@@ -69,7 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         *pages.routes,
         *api.routes,
         *backoffice.routes,
-        *submissions.routes,
+        *partners.routes,
         *bulk.routes,
         *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
         Mount("/oruk", app=oruk.make_app(services)),

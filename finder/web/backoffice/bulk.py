@@ -24,6 +24,7 @@ from finder.imports import exports, tabular
 from finder.imports import plan as planning
 from finder.web.kit.auth import current_user, login_required
 from finder.web.kit.csrf import verify_csrf
+from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 
 STATUS_CHOICES = ("", "pending", "published", "draft")
@@ -33,12 +34,9 @@ _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 _MULTIPART_SLACK = 64 * 1024
 
 
-def _services(request: Request):
-    return request.app.state.services
-
 
 def _uploads(request: Request):
-    folder = _services(request).settings.data_dir / "imports"
+    folder = app_services(request).settings.data_dir / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -60,7 +58,7 @@ def _status(value) -> str | None:
 
 
 def _form_page(request: Request, problem=None, status_code: int = 200, chosen_status: str = ""):
-    limits = _services(request).settings
+    limits = app_services(request).settings
     return _page(request, "backoffice/import.html", {
         "problem": problem, "status_choices": STATUS_CHOICES, "chosen_status": chosen_status,
         "max_mb": round(limits.import_max_bytes / 1024 / 1024, 1), "max_rows": limits.import_max_rows,
@@ -74,7 +72,7 @@ async def import_form(request: Request):
 
 @login_required(role="coordinator")
 async def import_upload(request: Request):
-    settings = _services(request).settings
+    settings = app_services(request).settings
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > settings.import_max_bytes + _MULTIPART_SLACK:
         return _form_page(request, _too_large(settings), status_code=413)
@@ -85,7 +83,7 @@ async def import_upload(request: Request):
 
 
 async def _check_upload(request: Request, form):
-    settings = _services(request).settings
+    settings = app_services(request).settings
     upload = form.get("file")
     chosen = _status(form.get("status"))
     if upload is None or isinstance(upload, str) or not upload.filename:
@@ -98,7 +96,7 @@ async def _check_upload(request: Request, form):
         fmt = tabular.file_format(filename, content)
     except tabular.TableError as exc:
         return _form_page(request, exc.message, 400, chosen or "")
-    plan = await run_in_threadpool(planning.make_plan, _services(request), content, filename, default_status=chosen)
+    plan = await run_in_threadpool(planning.make_plan, app_services(request), content, filename, default_status=chosen)
     token = None
     if plan.ok:
         folder = _uploads(request)
@@ -125,7 +123,7 @@ async def import_confirm(request: Request):
         return _form_page(request, _l("That upload has expired or was already imported. Upload the file again."),
                           status_code=410)
     content = (folder / f"{token}.{meta['format']}").read_bytes()
-    services = _services(request)
+    services = app_services(request)
     actor = f"import by {current_user(request).email} from {meta['filename']}"
 
     def check_and_commit():
@@ -172,7 +170,7 @@ async def import_template(request: Request):
 async def export(request: Request):
     fmt = _format(request)
     published_only = request.query_params.get("published") == "1"
-    services = _services(request)
+    services = app_services(request)
 
     def build():
         with services.sessions() as db:

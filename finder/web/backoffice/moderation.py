@@ -9,9 +9,8 @@ from starlette.routing import Route
 
 from finder.domain import ValidationErrors, diff, messages, submissions
 from finder.i18n import gettext
-from finder.models import Course
 from finder.operations.catalogue import course_snapshot
-from finder.queries import review
+from finder.queries import listings, review
 from finder.web.kit.auth import current_user, login_required
 from finder.web.kit.pages import error_texts, page, redirect_with, services
 
@@ -38,7 +37,8 @@ def _review(request: Request, submission):
             problems = error_texts(exc.errors)
         if prepared is not None:
             with services(request).sessions() as db:
-                live = course_snapshot(db.get(Course, submission.course_id)) if submission.course_id else None
+                course = listings.course(db, submission.course_id, public=False) if submission.course_id else None
+                live = course_snapshot(course) if course is not None else None
                 changes = diff.changes(live, prepared.snapshot())
                 duplicates = review.likely_duplicates(
                     db, submission.organisation_id, prepared.listing.organisation_name, prepared.sessions,
@@ -76,7 +76,8 @@ def _tell_submitter(request: Request, submission, status: str, reason: str) -> N
     title = submission.payload.get("title", "")
     if not title and submission.course_id:
         with services(request).sessions() as db:
-            title = db.get(Course, submission.course_id).title
+            course = listings.course(db, submission.course_id, public=False)
+            title = course.title if course is not None else ""
     if status == "approved" and submission.course_id:
         link = f"{base}/courses/{submission.course_id}"
     elif submission.user_id:

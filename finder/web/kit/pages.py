@@ -6,13 +6,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from finder.domain import submissions
+from finder.services import Services
 from finder.web.kit.auth import current_user
 from finder.web.kit.rendering import render
 
 FLASH = "flash"
 
 
-def services(request: Request):
+def services(request: Request) -> Services:
+    """The app's services (built once by `finder.services.build_services`)."""
     return request.app.state.services
 
 

@@ -10,23 +10,20 @@ from starlette.routing import Route
 
 from finder import i18n
 from finder.queries import listings
+from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
 
 
-def _services(request: Request):
-    return request.app.state.services
-
-
 async def home(request: Request):
-    services = _services(request)
+    services = app_services(request)
     with services.sessions() as db:
         counts = {"courses": listings.count_published(db), "organisations": listings.count_organisations(db)}
     return render(request, "public/home.html", {"counts": counts})
 
 
 async def search(request: Request):
-    page = perform(_services(request), request.query_params)
+    page = perform(app_services(request), request.query_params)
     status = 200
     return render(request, "public/search.html", {"page": page}, status_code=status)
 
@@ -34,13 +31,13 @@ async def search(request: Request):
 async def results_map(request: Request):
     """The results on a map (Leaflet, served from our own static files); the list stays below it."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("per_page", "page")]
-    page = perform(_services(request), QueryParams(params + [("per_page", "100")]))
+    page = perform(app_services(request), QueryParams(params + [("per_page", "100")]))
     centre = (round(page.place.latitude, 4), round(page.place.longitude, 4)) if page.place else None
     return render(request, "public/map.html", {"page": page, "map_centre": centre})
 
 
 async def course(request: Request):
-    services = _services(request)
+    services = app_services(request)
     with services.sessions() as db:
         item = listings.course(db, request.path_params["course_id"])
     if item is None:
@@ -49,7 +46,7 @@ async def course(request: Request):
 
 
 async def organisation(request: Request):
-    services = _services(request)
+    services = app_services(request)
     with services.sessions() as db:
         org = listings.organisation(db, request.path_params["organisation_id"])
         if org is None:

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from finder import domain, i18n
 from finder.queries import listings
+from finder.web.kit.pages import services as app_services
 from finder.web.kit.templating import localised
 
 LONDON = ZoneInfo("Europe/London")
@@ -91,7 +92,7 @@ def course_calendar(course, base_url: str, today: dt.date | None = None) -> byte
 
 
 async def course_ics(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     with services.sessions() as db:
         course = listings.course(db, request.path_params["course_id"])
     if course is None:

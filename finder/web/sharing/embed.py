@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from finder import i18n
+from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
 
@@ -37,7 +38,7 @@ def _size(raw: str | None) -> int:
 
 
 async def embed(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     params = [(k, v) for k, v in request.query_params.multi_items() if k in SEARCH_PARAMS]
     size = _size(request.query_params.get("per_page"))
     page = perform(services, QueryParams(params + [("per_page", str(size))]), explain_empty=False)
@@ -52,7 +53,7 @@ async def embed(request: Request):
 
 
 async def builder(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     params = [(k, v) for k, v in request.query_params.multi_items() if k in SEARCH_PARAMS]
     size = _size(request.query_params.get("per_page"))
     page = perform(services, QueryParams(params + [("per_page", str(size))]), explain_empty=False)

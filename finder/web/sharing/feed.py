@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from finder import i18n
 from finder.queries import listings
+from finder.web.kit.pages import services as app_services
 from finder.web.kit.templating import localised, sessions_text, term_label
 
 FEED_SIZE = 50
@@ -60,7 +61,7 @@ def build_feed(courses, base_url: str) -> bytes:
 
 
 async def atom_feed(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     with services.sessions() as db:
         courses = listings.recently_published(db, FEED_SIZE)
     body = build_feed(courses, services.settings.base_url)

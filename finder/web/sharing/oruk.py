@@ -18,6 +18,7 @@ from finder.oruk import PROFILE_URL, VERSION, lookup, mapping, openapi
 from finder.oruk.selection import FilterError, catalogue_languages, course_ids, parse_filter, parse_paging
 from finder.oruk.vocabulary import BY_ID, TAXONOMIES, all_terms, find_term, taxonomy_json, term_json, terms
 from finder.queries import listings
+from finder.web.kit.pages import services as app_services
 
 ALLOWED = "GET, HEAD, OPTIONS"
 
@@ -40,7 +41,7 @@ def _load(services, course_ids_in_order: list[int]) -> list[Course]:
 
 
 def _base(request: Request) -> str:
-    return request.app.state.services.settings.base_url
+    return app_services(request).settings.base_url
 
 
 async def root(request: Request):
@@ -48,7 +49,7 @@ async def root(request: Request):
 
 
 async def services_list(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     paging = parse_paging(request.query_params)
     flt = parse_filter(request.query_params, services.postcodes if request.query_params.get("postcode") else None)
     chosen = course_ids(services, flt)
@@ -57,7 +58,7 @@ async def services_list(request: Request):
 
 
 async def service_detail(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     course_id = lookup.directory(services).services.get(request.path_params["id"].lower())
     courses = _load(services, [course_id]) if course_id else []
     if not courses:
@@ -82,7 +83,7 @@ def _at_locations(services, pairs: list[tuple[int, int]], base_url: str, full: b
 
 
 async def service_at_locations_list(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     paging = parse_paging(request.query_params)
     flt = parse_filter(request.query_params, services.postcodes if request.query_params.get("postcode") else None)
     pairs = _pairs(services, course_ids(services, flt))
@@ -90,7 +91,7 @@ async def service_at_locations_list(request: Request):
 
 
 async def service_at_location_detail(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     pair = lookup.directory(services).locations.get(request.path_params["id"].lower())
     items = _at_locations(services, [pair], _base(request), full=True) if pair else []
     if not items:
@@ -99,7 +100,7 @@ async def service_at_location_detail(request: Request):
 
 
 def _languages(request: Request) -> set[str]:
-    with request.app.state.services.sessions() as db:
+    with app_services(request).sessions() as db:
         return catalogue_languages(db)
 
 

@@ -17,13 +17,14 @@ from starlette.routing import Route
 from finder import domain, i18n
 from finder.operations.shortlinks import ShortLinks
 from finder.search.params import SearchQuery
+from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
 from finder.web.kit.templating import localised, sessions_text, term_label
 
 
 def short_links(request: Request) -> ShortLinks:
-    services = request.app.state.services
+    services = app_services(request)
     return services.short_links
 
 
@@ -126,7 +127,7 @@ async def search_short(request: Request):
 
 async def share_search(request: Request):
     """The share page for a search: its short link and a message to send."""
-    services = request.app.state.services
+    services = app_services(request)
     params = QueryParams([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
     page = perform(services, params, explain_empty=False)
     code = search_short_code(request, page.query)
@@ -138,7 +139,7 @@ async def share_search(request: Request):
 
 def course_share(request: Request, course) -> dict:
     """What the course page's share box shows (template global)."""
-    url = course_short_url(request.app.state.services.settings.base_url, course)
+    url = course_short_url(app_services(request).settings.base_url, course)
     message = course_message(course, url)
     return {"short_url": url, "message": message, "send": send_links(message)}
 

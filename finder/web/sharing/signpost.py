@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from finder import i18n
+from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
 from finder.web.sharing.share import format_choices, search_choices, search_short_code, short_links
@@ -48,7 +49,7 @@ def render_in(request: Request, code: str, template: str, context: dict) -> Mark
 
 
 async def signpost(request: Request):
-    services = request.app.state.services
+    services = app_services(request)
     params = [(k, v) for k, v in request.query_params.multi_items() if k in SHEET_PARAMS]
     context: dict = {"asked": bool(params)}
     page = perform(services, QueryParams(params + [("per_page", str(SHEET_SIZE))]), explain_empty=False)

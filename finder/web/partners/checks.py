@@ -1,0 +1,94 @@
+"""Private check links (/check/{token}): a listing's organisation says it is still running, has stopped or has changed."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from finder.domain import ValidationErrors, submissions
+from finder.i18n import gettext
+from finder.models import Course
+from finder.queries import checks, listings
+from finder.web.kit.csrf import verify_csrf
+from finder.web.kit.listing_forms import form_context
+from finder.web.kit.pages import services
+from finder.web.kit.rendering import render
+from finder.web.partners.common import lookup
+
+
+def _checked_course(request: Request) -> Course:
+    token = request.path_params["token"]
+    with services(request).sessions() as db:
+        course_id = checks.course_id_for(db, token)
+        course = listings.course(db, course_id, public=False) if course_id is not None else None
+    if course is None:
+        raise HTTPException(404)
+    return course
+
+
+async def check_page(request: Request):
+    course = _checked_course(request)
+    return render(request, "partners/check.html", {"course": course, "token": request.path_params["token"]})
+
+
+async def check_answer(request: Request):
+    course = _checked_course(request)
+    form = await verify_csrf(request)
+    token = request.path_params["token"]
+    answer = form.get("answer")
+    catalogue = services(request).catalogue
+    if answer == "running":
+        catalogue.mark_checked(course.id, actor=f"check-link:{course.organisation.key}")
+        message = gettext("Thank you. We have noted that the class is still running.")
+    elif answer == "stopped":
+        catalogue.submit("stop", {}, course_id=course.id, submitter_email=course.organisation.email,
+                         actor=f"check-link:{course.organisation.key}")
+        message = gettext("Thank you. A coordinator will take the class off ESOL Finder.")
+    elif answer == "changed":
+        return RedirectResponse(f"/check/{token}/change", status_code=303)
+    else:
+        return render(request, "partners/check.html", {"course": course, "token": token,
+                                                       "error": gettext("Choose one answer.")}, status_code=400)
+    return render(request, "partners/check_done.html", {"course": course, "message": message})
+
+
+def _check_change_page(request, course, payload, errors=None, status_code=200):
+    token = request.path_params["token"]
+    return render(request, "partners/check_change.html", {"course": course, **form_context(
+        payload, errors, action=f"/check/{token}/change", honeypot=False, show_submitter=True,
+        organisation_fixed=True, submit_label=gettext("Send the changes"))}, status_code=status_code)
+
+
+async def check_change_form(request: Request):
+    course = _checked_course(request)
+    payload = submissions.from_course(course)
+    payload["submitter_email"] = course.organisation.email
+    return _check_change_page(request, course, payload)
+
+
+async def check_change(request: Request):
+    course = _checked_course(request)
+    form = await verify_csrf(request)
+    payload = submissions.parse_form(form)
+    payload["organisation"] = course.organisation.name
+    try:
+        await run_in_threadpool(submissions.prepare, payload, lookup(request))
+    except ValidationErrors as exc:
+        return _check_change_page(request, course, payload, exc.errors, status_code=400)
+    services(request).catalogue.submit("change", payload, course_id=course.id,
+                                       submitter_name=payload.get("submitter_name", ""),
+                                       submitter_email=payload.get("submitter_email", ""),
+                                       actor=f"check-link:{course.organisation.key}")
+    return render(request, "partners/check_done.html", {"course": course, "message": gettext(
+        "Thank you. A coordinator will check your changes before they go live.")})
+
+
+routes = [
+    Route("/check/{token}", check_page, methods=["GET"]),
+    Route("/check/{token}", check_answer, methods=["POST"]),
+    Route("/check/{token}/change", check_change_form, methods=["GET"]),
+    Route("/check/{token}/change", check_change, methods=["POST"]),
+]
