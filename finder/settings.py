@@ -5,10 +5,12 @@ Read once at start-up into a `Settings` object that is passed to whatever needs 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PREFIX = "ESOL_FINDER_"
 
@@ -49,6 +51,10 @@ class Settings:
     rate_limit_forms: int = 10
     import_max_bytes: int = 5 * 1024 * 1024
     import_max_rows: int = 5000
+    allowed_hosts: tuple[str, ...] = ()
+    access_log: bool = False
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, "10.0.0.0/8"); none by default.
+    trusted_proxies: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -58,6 +64,12 @@ class Settings:
     @property
     def postcodes_path(self) -> Path:
         return self.data_dir / "postcodes.sqlite"
+
+    @property
+    def hosts(self) -> list[str]:
+        """The host names requests may name: the base URL's, this machine's, and ESOL_FINDER_ALLOWED_HOSTS."""
+        own = urlsplit(self.base_url).hostname or ""
+        return list(dict.fromkeys(h for h in (own, "localhost", "127.0.0.1", "[::1]", *self.allowed_hosts) if h))
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -73,6 +85,20 @@ def _secret(data_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def parse_networks(raw: str) -> tuple[str, ...]:
+    """ESOL_FINDER_TRUSTED_PROXIES: comma-separated addresses or CIDR networks, each checked and written
+    as a network ("10.0.0.0/8", "192.0.2.1/32"). A malformed entry stops start-up rather than being skipped."""
+    networks = []
+    for item in (raw or "").split(","):
+        item = item.strip()
+        if item:
+            try:
+                networks.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError:
+                raise ValueError(f"{PREFIX}TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+    return tuple(networks)
 
 
 def load_settings(**overrides) -> Settings:
@@ -103,6 +129,9 @@ def load_settings(**overrides) -> Settings:
         rate_limit_forms=int(_env("RATE_LIMIT_FORMS", "10")),
         import_max_bytes=int(_env("IMPORT_MAX_BYTES", str(5 * 1024 * 1024))),
         import_max_rows=int(_env("IMPORT_MAX_ROWS", "5000")),
+        allowed_hosts=tuple(h.strip().lower() for h in _env("ALLOWED_HOSTS").split(",") if h.strip()),
+        access_log=_flag("ACCESS_LOG", False),
+        trusted_proxies=parse_networks(_env("TRUSTED_PROXIES")),
     )
     values.update(overrides)
     return Settings(**values)

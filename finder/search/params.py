@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from finder import domain
+from finder.domain.numbers import NumberError, parse_decimal, parse_integer
 from finder.geo.shapes import RADIUS_CHOICES
 from finder.i18n import lazy_gettext as _l
 
@@ -185,17 +186,16 @@ def _int(params, name: str, default: int, problems, low: int, high: int) -> int:
     if not raw:
         return default
     try:
-        value = int(raw)
-    except ValueError:
+        return parse_integer(raw, low, high)
+    except NumberError as exc:
+        if exc.reason == "too-small":
+            problems.append(ParamProblem(name, _l("%(value)s is too small, so we used %(default)s.", value=exc.value, default=low)))
+            return low
+        if exc.reason == "too-big":
+            problems.append(ParamProblem(name, _l("%(value)s is too big, so we used %(default)s.", value=exc.value, default=high)))
+            return high
         problems.append(ParamProblem(name, _l("“%(value)s” is not a number, so we used %(default)s.", value=raw[:20], default=default)))
         return default
-    if value < low:
-        problems.append(ParamProblem(name, _l("%(value)s is too small, so we used %(default)s.", value=value, default=low)))
-        return low
-    if value > high:
-        problems.append(ParamProblem(name, _l("%(value)s is too big, so we used %(default)s.", value=value, default=high)))
-        return high
-    return value
 
 
 def _float(params, name: str, problems, low: float, high: float) -> float | None:
@@ -203,13 +203,10 @@ def _float(params, name: str, problems, low: float, high: float) -> float | None
     if not raw:
         return None
     try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not (low <= value <= high):
+        return parse_decimal(raw, low, high)
+    except NumberError:
         problems.append(ParamProblem(name, _l("We could not use that location, so we left it out.")))
         return None
-    return value
 
 
 def parse(params) -> Parsed:
@@ -250,9 +247,12 @@ def parse(params) -> Parsed:
     radius = 5
     if radius_raw:
         try:
-            radius = int(float(radius_raw))
-        except ValueError:
-            radius = -1
+            radius = parse_integer(radius_raw, min(RADIUS_CHOICES), max(RADIUS_CHOICES))
+        except NumberError:
+            try:  # "5.0" is still 5 miles
+                radius = int(parse_decimal(radius_raw, min(RADIUS_CHOICES), max(RADIUS_CHOICES)))
+            except NumberError:
+                radius = -1
         if radius not in RADIUS_CHOICES:
             problems.append(ParamProblem("radius", _l("Choose a distance of 1, 2, 5 or 10 miles; we used 5 miles.")))
             radius = 5

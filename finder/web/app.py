@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 
 from starlette.applications import Starlette
@@ -20,7 +21,7 @@ from finder.web import backoffice, partners
 from finder.web.backoffice import bulk
 from finder.web.kit.middleware import LocaleMiddleware
 from finder.web.kit.rendering import render
-from finder.web.kit.security import SecurityHeadersMiddleware
+from finder.web.kit.security import outer_ring
 from finder.web.kit.templating import STATIC_DIR, make_templates
 from finder.web.public import api, pages
 from finder.web.sharing import calendar, embed, feed, oruk, share, signpost
@@ -35,6 +36,17 @@ class CachedStatic(StaticFiles):
         response = super().file_response(*args, **kwargs)
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
+
+
+class FinderApp(Starlette):
+    """Starlette with `outer` wrapped around its whole middleware stack, 500 handler included."""
+
+    def __init__(self, *, outer, **kwargs):
+        self._outer = outer
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self):
+        return self._outer(super().build_middleware_stack())
 
 
 async def not_found(request: Request, exc: HTTPException):
@@ -74,10 +86,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         Mount("/oruk", app=oruk.make_app(services)),
         Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),
     ]
-    app = Starlette(
+    app = FinderApp(
+        outer=functools.partial(outer_ring, tile_url=settings.tile_url, base_url=settings.base_url,
+                                hosts=settings.hosts),
         routes=routes,
         middleware=[
-            Middleware(SecurityHeadersMiddleware, tile_url=settings.tile_url, base_url=settings.base_url),
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(LocaleMiddleware, default_locale=settings.default_locale),
             Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="esol_session", max_age=12 * 3600, same_site="lax", https_only=settings.secure_cookies),

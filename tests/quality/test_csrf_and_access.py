@@ -19,7 +19,7 @@ def routes_of(app, method: str) -> list[str]:
             if isinstance(route, Mount):
                 walk(route.routes or [], prefix + route.path)
             elif isinstance(route, Route) and method in (route.methods or ()):
-                path = re.sub(r"\{[a-z_]+:int\}", "1", prefix + route.path)
+                path = re.sub(r"\{[a-z_]+:(?:int|id)\}", "1", prefix + route.path)
                 found.append(re.sub(r"\{[a-z_]+(:str)?\}", "x", path))
 
     walk(app.routes)

@@ -113,9 +113,9 @@ async def restore(request: Request):
 
 routes = [
     Route("/backoffice/courses", course_list, methods=["GET"]),
-    Route("/backoffice/courses/{course_id:int}/edit", edit_form, methods=["GET"]),
-    Route("/backoffice/courses/{course_id:int}/edit", edit, methods=["POST"]),
-    Route("/backoffice/courses/{course_id:int}/status", change_status, methods=["POST"]),
-    Route("/backoffice/courses/{course_id:int}/history", history, methods=["GET"]),
-    Route("/backoffice/courses/{course_id:int}/restore", restore, methods=["POST"]),
+    Route("/backoffice/courses/{course_id:id}/edit", edit_form, methods=["GET"]),
+    Route("/backoffice/courses/{course_id:id}/edit", edit, methods=["POST"]),
+    Route("/backoffice/courses/{course_id:id}/status", change_status, methods=["POST"]),
+    Route("/backoffice/courses/{course_id:id}/history", history, methods=["GET"]),
+    Route("/backoffice/courses/{course_id:id}/restore", restore, methods=["POST"]),
 ]

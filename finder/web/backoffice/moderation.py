@@ -123,6 +123,6 @@ async def decide(request: Request):
 
 routes = [
     Route("/backoffice/", dashboard, methods=["GET"]),
-    Route("/backoffice/submissions/{submission_id:int}", submission_page, methods=["GET"]),
-    Route("/backoffice/submissions/{submission_id:int}", decide, methods=["POST"]),
+    Route("/backoffice/submissions/{submission_id:id}", submission_page, methods=["GET"]),
+    Route("/backoffice/submissions/{submission_id:id}", decide, methods=["POST"]),
 ]

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import PlainTextResponse
+
 # Paths that partner and school websites may show in an iframe.
 FRAMEABLE_PATHS = frozenset({"/embed"})
 
@@ -90,3 +93,31 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+MAX_URL_BYTES = 8 * 1024  # path and query string: a search link is well under 1 KB
+
+
+class UrlLengthMiddleware:
+    """Refuses a request whose path and query string are longer than MAX_URL_BYTES with 414, before
+    any page is built from it (a 70 KB URL once made a 1.3 MB page)."""
+
+    def __init__(self, app, limit: int = MAX_URL_BYTES):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") \
+                > self.limit:
+            response = PlainTextResponse("414 URI Too Long", status_code=414)
+            return await response(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+def outer_ring(app, *, tile_url: str, base_url: str, hosts: list[str]):
+    """What wraps the whole app, outside even Starlette's 500 handler, so that every answer, errors
+    included, carries the security headers: the headers, then the Host check (a request for a host
+    that is not ours gets 400, so no link or redirect is built from a forged Host), then the URL limit."""
+    return SecurityHeadersMiddleware(TrustedHostMiddleware(UrlLengthMiddleware(app), allowed_hosts=hosts,
+                                                           www_redirect=False),
+                                     tile_url=tile_url, base_url=base_url)

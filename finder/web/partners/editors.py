@@ -104,6 +104,6 @@ routes = [
     Route("/partners/courses", partner_courses, methods=["GET"]),
     Route("/partners/courses/new", partner_new_form, methods=["GET"]),
     Route("/partners/courses/new", partner_new, methods=["POST"]),
-    Route("/partners/courses/{course_id:int}/edit", partner_edit_form, methods=["GET"]),
-    Route("/partners/courses/{course_id:int}/edit", partner_edit, methods=["POST"]),
+    Route("/partners/courses/{course_id:id}/edit", partner_edit_form, methods=["GET"]),
+    Route("/partners/courses/{course_id:id}/edit", partner_edit, methods=["POST"]),
 ]

@@ -68,7 +68,7 @@ async def report_thanks(request: Request):
 
 
 routes = [
-    Route("/courses/{course_id:int}/report", report_form, methods=["GET"]),
-    Route("/courses/{course_id:int}/report", report, methods=["POST"]),
-    Route("/courses/{course_id:int}/report/thanks", report_thanks, methods=["GET"]),
+    Route("/courses/{course_id:id}/report", report_form, methods=["GET"]),
+    Route("/courses/{course_id:id}/report", report, methods=["POST"]),
+    Route("/courses/{course_id:id}/report/thanks", report_thanks, methods=["GET"]),
 ]

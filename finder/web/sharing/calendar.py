@@ -102,4 +102,4 @@ async def course_ics(request: Request):
         "Content-Disposition": f'attachment; filename="esol-class-{course.id}.ics"'})
 
 
-routes = [Route("/courses/{course_id:int}/calendar.ics", course_ics, name="course_calendar")]
+routes = [Route("/courses/{course_id:id}/calendar.ics", course_ics, name="course_calendar")]

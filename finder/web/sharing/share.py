@@ -5,7 +5,8 @@ Messages are written in the current language with absolute links from settings.b
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import dataclasses
+from urllib.parse import quote, urlencode
 
 from babel.lists import format_list
 from starlette.datastructures import QueryParams
@@ -18,6 +19,7 @@ from finder import domain, i18n
 from finder.operations.shortlinks import ShortLinks
 from finder.search.params import SearchQuery
 from finder.web.kit.pages import services as app_services
+from finder.web.kit.ratelimit import client_key, limiter
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
 from finder.web.kit.templating import localised, sessions_text, term_label
@@ -101,11 +103,41 @@ def send_links(message: str) -> dict:
     return {"whatsapp": f"https://wa.me/?text={encoded}", "sms": f"sms:?&body={encoded}"}
 
 
-def search_short_code(request: Request, query: SearchQuery, path: str = "/search") -> str:
-    params = [(k, v) for k, v in query.with_page(1).to_params() if k != "per_page"]
+# New short links one address may make in an hour; past that the page shows the full link instead,
+# so an anonymous visitor cannot make the site store a row for every search they can think of.
+NEW_LINKS_PER_HOUR = 60
+
+
+def shareable(request: Request, query: SearchQuery) -> SearchQuery:
+    """The search as it may be kept and sent on: "use my location" coordinates become their postcode
+    district (never stored to the metre), and paging starts again."""
+    query = query.with_page(1)
+    if query.lat is not None and query.lon is not None:
+        district = app_services(request).postcodes.directory.nearest_district(query.lat, query.lon)
+        query = dataclasses.replace(query, lat=None, lon=None, postcode=district.label if district else "")
+    return query
+
+
+def query_params(query: SearchQuery) -> list[tuple[str, str]]:
+    params = [(k, v) for k, v in query.to_params() if k != "per_page"]
     if i18n.get_locale() != i18n.DEFAULT_LOCALE:
         params.append(("lang", i18n.get_locale()))
-    return short_links(request).code_for(path, params)
+    return params
+
+
+def link_for(request: Request, path: str, params: list[tuple[str, str]]) -> str:
+    """The short link for this page and query (an existing one, or a new one within the hourly limit),
+    else the full link."""
+    base = app_services(request).settings.base_url
+    links = short_links(request)
+    code = links.code_for(path, params, create=False)
+    if code is None and limiter(request, "short-links", NEW_LINKS_PER_HOUR, 3600).allow(client_key(request)):
+        code = links.code_for(path, params)
+    return f"{base}/s/{code}" if code else f"{base}{path}?{urlencode(params)}"
+
+
+def search_link(request: Request, query: SearchQuery, path: str = "/search") -> str:
+    return link_for(request, path, query_params(shareable(request, query)))
 
 
 # -- routes -------------------------------------------------------------------------------
@@ -130,8 +162,7 @@ async def share_search(request: Request):
     services = app_services(request)
     params = QueryParams([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
     page = perform(services, params, explain_empty=False)
-    code = search_short_code(request, page.query)
-    url = f"{services.settings.base_url}/s/{code}"
+    url = search_link(request, page.query)
     message = search_message(page.query, page.place_label, page.outcome.total, url)
     return render(request, "share/search.html", {
         "page": page, "short_url": url, "message": message, "send": send_links(message)})
@@ -147,7 +178,7 @@ def course_share(request: Request, course) -> dict:
 template_globals = {"course_share": course_share}
 
 routes = [
-    Route("/c/{course_id:int}", course_short, name="course_short"),
+    Route("/c/{course_id:id}", course_short, name="course_short"),
     Route("/s/{code}", search_short, name="search_short"),
     Route("/share", share_search, name="share_search"),
 ]
