@@ -65,7 +65,10 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
         if empty:
             load_demo(services)
     click.echo(f"ESOL Finder on http://{host}:{port}/")
-    uvicorn.run("finder.web.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info")
+    # No access log unless the operator asks for one (ESOL_FINDER_ACCESS_LOG=1): it would record every
+    # visitor's address and every search's words, postcode and coordinates.
+    uvicorn.run("finder.web.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info",
+                access_log=services.settings.access_log)
 
 
 @click.command()

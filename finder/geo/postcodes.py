@@ -31,7 +31,16 @@ from pathlib import Path
 import numpy as np
 from pyproj import Transformer
 
-from finder.geo.shapes import Place, PostcodeError, confusable_fix, district_of, postcode_precision, postcode_readings
+from finder.geo.shapes import (
+    Place,
+    PostcodeError,
+    bounding_box,
+    confusable_fix,
+    distance_miles,
+    district_of,
+    postcode_precision,
+    postcode_readings,
+)
 from finder.i18n import lazy_gettext as _l
 
 SCHEMA_VERSION = "1"
@@ -176,6 +185,21 @@ class PostcodeDirectory:
                 return place
         raise PostcodeError(_l("We could not find the postcode “%(postcode)s”.", postcode=readings[0]),
                             self._not_found_hint(readings[0]), postcode=readings[0])
+
+    def nearest_district(self, latitude: float, longitude: float, within_miles: float = 15.0) -> Place | None:
+        """The postcode district ("L8") whose centre is nearest to a point, or None beyond `within_miles`.
+
+        So a point from "use my location" can be kept (in a short link, a count) as its district only.
+        """
+        south, north, west, east = bounding_box(latitude, longitude, within_miles)
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT code, latitude, longitude FROM districts WHERE latitude BETWEEN ? AND ? "
+                "AND longitude BETWEEN ? AND ?", (south, north, west, east)).fetchall()
+        nearest = min(rows, key=lambda row: distance_miles((latitude, longitude), (row[1], row[2])), default=None)
+        if nearest is None or distance_miles((latitude, longitude), (nearest[1], nearest[2])) > within_miles:
+            return None
+        return Place(nearest[0], nearest[1], nearest[2], "district")
 
     def __contains__(self, code: str) -> bool:
         """Whether a canonical postcode, sector or district is in the directory."""

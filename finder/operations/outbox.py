@@ -12,6 +12,7 @@ from email.utils import make_msgid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from finder.domain.values import is_email
 from finder.models import OutboxMessage, utcnow
 from finder.settings import Settings
 
@@ -30,33 +31,35 @@ class Mailer:
     def send(self, to: str, subject: str, body: str) -> OutboxMessage | None:
         """Keep the message in the outbox and, with SMTP configured, send it now."""
         to = (to or "").strip()
-        if not to:
+        if not is_email(to):  # also no line breaks, commas or angle brackets: one real address or nothing
             return None
+        # A header is one line: a listing's title with a line break in it must not end the Subject.
+        subject = " ".join(str(subject).split())[:300]
         with self.sessions.begin() as db:
-            message = OutboxMessage(to=to, subject=subject[:300], body=body, error="")
+            message = OutboxMessage(to=to, subject=subject, body=body, error="")
             db.add(message)
         if self.configured:
             self._deliver(message)
         return message
 
     def _deliver(self, message: OutboxMessage) -> None:
-        email = EmailMessage()
-        email["From"] = self.settings.mail_from
-        email["To"] = message.to
-        email["Subject"] = message.subject
-        email["Message-ID"] = make_msgid(domain="esol-finder")
-        email.set_content(message.body)
         error = ""
         try:
+            email = EmailMessage()
+            email["From"] = self.settings.mail_from
+            email["To"] = message.to
+            email["Subject"] = message.subject
+            email["Message-ID"] = make_msgid(domain="esol-finder")
+            email.set_content(message.body)
             with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:
                 if self.settings.smtp_starttls:
                     smtp.starttls()
                 if self.settings.smtp_user:
                     smtp.login(self.settings.smtp_user, self.settings.smtp_password)
                 smtp.send_message(email)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: a header the library refuses
             error = f"{type(exc).__name__}: {exc}"
-            log.warning("could not send email %s to %s: %s", message.id, message.to, error)
+            log.warning("could not send email %s: %s", message.id, error)  # no address in the log
         with self.sessions.begin() as db:
             stored = db.get(OutboxMessage, message.id)
             if stored is not None:  # a coordinator may have cleared the outbox meanwhile

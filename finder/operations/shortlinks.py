@@ -50,8 +50,9 @@ class ShortLinks:
     def __init__(self, sessions: sessionmaker[Session]):
         self.sessions = sessions
 
-    def code_for(self, path: str, params) -> str:
-        """The code for this page and query, made (once) if it does not exist yet."""
+    def code_for(self, path: str, params, create: bool = True) -> str | None:
+        """The code for this page and query, made (once) if it does not exist yet; with `create`
+        false, only an existing one (None when there is none)."""
         if path not in PATHS:
             raise ValueError(path)
         query = canonical_query(params)
@@ -61,6 +62,8 @@ class ShortLinks:
                 existing = db.scalar(select(ShortLink.code).where(ShortLink.digest == digest))
                 if existing:
                     return existing
+                if not create:
+                    return None
                 taken = set(db.scalars(select(ShortLink.code).where(
                     ShortLink.code.in_([_encode(digest, n) for n in range(MIN_LENGTH, MAX_LENGTH + 1)]))))
             code = next(_encode(digest, n) for n in range(MIN_LENGTH, MAX_LENGTH + 1) if _encode(digest, n) not in taken)

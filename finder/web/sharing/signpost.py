@@ -19,7 +19,7 @@ from finder import i18n
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
-from finder.web.sharing.share import format_choices, search_choices, search_short_code, short_links
+from finder.web.sharing.share import format_choices, link_for, query_params, search_choices, search_link, shareable
 
 SHEET_SIZE = 6  # classes on one A4 sheet
 SHEET_PARAMS = ("q", "creche", "level", "kind", "day", "time", "free", "women", "mode", "speaks",
@@ -56,12 +56,8 @@ async def signpost(request: Request):
     context["page"] = page
     if params:
         locale = i18n.get_locale()
-        live_url = f"{services.settings.base_url}/s/{search_short_code(request, page.query)}"
-        sheet_params = page.query.with_page(1).to_params()
-        sheet_params = [(k, v) for k, v in sheet_params if k != "per_page"]
-        if locale != i18n.DEFAULT_LOCALE:
-            sheet_params.append(("lang", locale))
-        sheet_url = f"{services.settings.base_url}/s/{short_links(request).code_for('/signpost', sheet_params)}"
+        live_url = search_link(request, page.query)
+        sheet_url = link_for(request, "/signpost", query_params(shareable(request, page.query)))
         printed = dt.date.today()
         languages = languages_for(locale)
         heads = {code: render_in(request, code, "signpost/_heading.html", {
