@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from finder import domain
 from finder.domain import fields
+from finder.domain.numbers import parse_latitude, parse_longitude
 from finder.domain.values import slugify
 from finder.models import (
     AuditEntry,
@@ -122,7 +123,8 @@ class Catalogue:
             if place is not None:
                 latitude, longitude = place.latitude, place.longitude
         if latitude is not None and longitude is not None:
-            venue.latitude, venue.longitude = float(latitude), float(longitude)
+            # Checked where they came in; checked again here, the one writer, so nothing off the map is stored.
+            venue.latitude, venue.longitude = parse_latitude(latitude), parse_longitude(longitude)
         db.flush()
         return venue
 

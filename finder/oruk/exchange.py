@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from finder import domain
 from finder.domain import fields, records
+from finder.domain.numbers import NumberError, parse_latitude, parse_longitude
 from finder.models import Course, Organisation, Venue
 from finder.oruk import PROFILE_URL, VERSION, ids
 from finder.oruk.mapping import STEP_FREE, TERM_TIME_ONLY, service_json
@@ -107,7 +108,12 @@ def _venue(location: dict, known: Known, organisation_key: str) -> dict:
              "address": ", ".join(p for p in (line, city) if p), "postcode": _text(address.get("postal_code")).upper(),
              "step_free": step_free, "directions": _text(location.get("description"))}
     if location.get("latitude") is not None and location.get("longitude") is not None:
-        venue["latitude"], venue["longitude"] = float(location["latitude"]), float(location["longitude"])
+        try:
+            venue["latitude"] = parse_latitude(location["latitude"])
+            venue["longitude"] = parse_longitude(location["longitude"])
+        except NumberError:
+            raise ImportProblem(f"Location “{venue['name']}” has a latitude or longitude that is not a point on "
+                                f"the map (latitude -90 to 90, longitude -180 to 180).") from None
     return venue
 
 

@@ -53,12 +53,15 @@ PARAMETERS = {
              "schema": {"type": "number", "minimum": -180, "maximum": 180}},
     "postcode": {"name": "postcode", "in": "query", "required": False,
                  "description": "A UK postcode, district or sector: services near its centre.", "schema": TEXT},
+    "modified_after": {"name": "modified_after", "in": "query", "required": False,
+                       "description": "Only services modified on or after this date-time (ISO 8601; UTC when no offset).",
+                       "schema": {"type": "string", "format": "date-time"}},
     "proximity": {"name": "proximity", "in": "query", "required": False,
                   "description": "Distance in metres from the point or postcode (default 8047, five miles).",
                   "schema": {"type": "number", "minimum": 1, "maximum": MAX_PROXIMITY_METRES}},
 }
 LIST_FILTERS = ["text", "search", "taxonomy_term_id", "taxonomy_id", "organization_id", "lat", "long", "postcode",
-                "proximity", "page", "per_page"]
+                "proximity", "modified_after", "page", "per_page"]
 
 
 def _params(*names: str) -> list[dict]:

@@ -8,12 +8,15 @@ are then applied to the matching courses' vocabulary.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from finder.domain.numbers import NumberError, parse_decimal, parse_integer
+from finder.geo.shapes import PostcodeError
 from finder.models import Course, Organisation
 from finder.oruk import ids
 from finder.oruk.vocabulary import BY_ID, TAXONOMIES, all_terms
@@ -43,6 +46,7 @@ class ServiceFilter:
     taxonomy_ids: tuple[str, ...] = ()
     organization_id: str = ""
     place: SearchArea | None = None
+    modified_after: dt.datetime | None = None  # naive UTC, as the database keeps times
 
     @property
     def needs_vocabulary(self) -> bool:
@@ -70,12 +74,11 @@ def _ints(params, name: str, default: int, low: int, high: int) -> int:
     if raw in (None, ""):
         return default
     try:
-        value = int(raw)
-    except ValueError:
-        raise FilterError(name, f"{name} must be a whole number.") from None
-    if not low <= value <= high:
-        raise FilterError(name, f"{name} must be between {low} and {high}.")
-    return value
+        return parse_integer(raw, low, high)
+    except NumberError as exc:
+        if exc.reason == "not-a-number":
+            raise FilterError(name, f"{name} must be a whole number.") from None
+        raise FilterError(name, f"{name} must be between {low} and {high}.") from None
 
 
 def parse_paging(params) -> Paging:
@@ -87,12 +90,9 @@ def _float(params, name: str, low: float, high: float) -> float | None:
     if raw in (None, ""):
         return None
     try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not low <= value <= high:
-        raise FilterError(name, f"{name} must be a number between {low:g} and {high:g}.")
-    return value
+        return parse_decimal(raw, low, high)
+    except NumberError:
+        raise FilterError(name, f"{name} must be a number between {low:g} and {high:g}.") from None
 
 
 def _uuids(params, name: str) -> tuple[str, ...]:
@@ -108,6 +108,21 @@ def _uuids(params, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+def _datetime(params, name: str) -> dt.datetime | None:
+    """An ISO 8601 date or date-time ("2026-11-01", "2026-11-01T09:30:00Z", with an offset or without:
+    then UTC), as naive UTC."""
+    raw = str(params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise FilterError(name, f"{name} must be a date-time such as 2026-11-01T00:00:00Z.") from None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value
+
+
 def parse_filter(params, postcodes=None) -> ServiceFilter:
     """The ORUK filters from query parameters; a malformed value raises FilterError."""
     text = " ".join(str(params.get("text") or params.get("search") or "").split())[:MAX_QUERY_LENGTH]
@@ -119,8 +134,6 @@ def parse_filter(params, postcodes=None) -> ServiceFilter:
     if latitude is not None:
         place = SearchArea(latitude, longitude, (proximity or DEFAULT_PROXIMITY_METRES) / METRES_PER_MILE)
     elif params.get("postcode"):
-        from finder.geo.shapes import PostcodeError
-
         try:
             found = postcodes.lookup(str(params.get("postcode")))
         except PostcodeError as exc:
@@ -131,7 +144,8 @@ def parse_filter(params, postcodes=None) -> ServiceFilter:
     organization = _uuids(params, "organization_id")
     return ServiceFilter(text=text, term_ids=_uuids(params, "taxonomy_term_id"),
                          taxonomy_ids=_uuids(params, "taxonomy_id"),
-                         organization_id=organization[0] if organization else "", place=place)
+                         organization_id=organization[0] if organization else "", place=place,
+                         modified_after=_datetime(params, "modified_after"))
 
 
 def _vocabulary_rows(db) -> dict[int, SimpleNamespace]:
@@ -160,6 +174,11 @@ def course_ids(services, flt: ServiceFilter) -> list[int]:
     query = SearchQuery(q=flt.text, per_page=10_000_000, sort="distance" if flt.place else "")
     outcome = services.search.search(query, flt.place, explain_empty=False)
     found = [hit.course_id for hit in outcome.hits]
+    if flt.modified_after is not None:
+        with services.sessions() as db:
+            changed = set(db.scalars(select(Course.id).where(Course.status == "published",
+                                                             Course.updated_at >= flt.modified_after)))
+        found = [cid for cid in found if cid in changed]
     if not flt.needs_vocabulary:
         return found
     with services.sessions() as db:

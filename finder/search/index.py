@@ -28,6 +28,7 @@ from whoosh.fields import COLUMN, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError
 
 from finder import domain
+from finder.domain.numbers import NumberError, parse_latitude, parse_longitude
 from finder.search.scoring import TermPostings
 
 # Chinese is written without spaces, so whole words cannot be split out; overlapping pairs of
@@ -106,6 +107,16 @@ CELL_LAT = 0.05
 CELL_LON = 0.08
 
 
+def on_the_map(latitude, longitude) -> bool:
+    """A stored point the index can use: both coordinates finite and in range (a row written before
+    they were checked must not stop a rebuild)."""
+    try:
+        parse_latitude(latitude), parse_longitude(longitude)
+    except NumberError:
+        return False
+    return True
+
+
 def cell(latitude: float, longitude: float) -> str:
     return f"{math.floor(latitude / CELL_LAT)}:{math.floor(longitude / CELL_LON)}"
 
@@ -148,7 +159,7 @@ def course_document(course) -> dict:
     slots = {f"{s.weekday}-{domain.time_of_day(s.start_time)}" for s in sessions}
     venue_words = " ".join(f"{v.name} {v.address} {v.postcode}" for v in venues)
     translated = " ".join(f"{t.title} {t.description}" for t in course.translations)
-    points = [[v.latitude, v.longitude] for v in venues if v.latitude is not None and v.longitude is not None]
+    points = [[v.latitude, v.longitude] for v in venues if on_the_map(v.latitude, v.longitude)]
     facets = [facet("kind", course.kind), facet("creche", course.creche),
               facet("free", "1" if course.free else "0"), facet("women", "1" if course.women_only else "0")]
     facets += [facet("level", level) for level in course.levels or []]
