@@ -283,6 +283,16 @@ class Catalogue:
                 if existing is not None:
                     venues[key] = existing
                     continue
+            elif existing.organisation_id not in (None, organisation.id):
+                # Another organisation's venue that happens to share the key (same name and postcode):
+                # theirs is never changed from here. The same place is shared as it is; a different
+                # address makes this organisation its own venue.
+                if (data.get("address") or "") in ("", existing.address or ""):
+                    venues[key] = existing
+                else:
+                    own = {**data, "key": slugify(f"{key}-{organisation.key}")[:120]}
+                    venues[key] = self.upsert_venue(db, own, organisation)
+                continue
             venues[key] = self.upsert_venue(db, data, organisation if existing is None else None)
         translations = {t.locale: {"title": "", "description": ""} for t in course.translations} if course else {}
         translations.update(prepared.translations)
