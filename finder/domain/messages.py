@@ -28,11 +28,12 @@ def decision(status: str, title: str, reason: str, link: str) -> tuple[str, str]
             + f"\n\n{reason}\n\n" + _sign_off())
 
 
-def problem_reported(title: str, problem: str, details: str, link: str) -> tuple[str, str]:
+def problem_reported(title: str, problem: str, link: str) -> tuple[str, str]:
+    """To the listing's contact. Only the kind of problem, from our own list: what the reporter wrote
+    stays with the coordinators, so nobody can make the site send a stranger's words beside a real link."""
     body = gettext("Someone reported a problem with “%(title)s” on ESOL Finder: %(problem)s.", title=title,
                    problem=problem)
-    if details:
-        body += "\n\n" + details
+    body += "\n\n" + gettext("A coordinator will look at it and correct the listing.")
     body += "\n\n" + gettext("If the listing needs changing, use your private link:") + f"\n{link}\n\n" + _sign_off()
     return gettext("A problem was reported with %(title)s", title=title), body
 
@@ -42,3 +43,11 @@ def check_reminder(title: str, last_checked: str, link: str) -> tuple[str, str]:
             gettext("ESOL Finder lists “%(title)s”. It was last checked on %(date)s. Please tell us if it is "
                     "still running, has changed or has stopped. It takes one click, no password needed:",
                     title=title, date=last_checked) + f"\n{link}\n\n" + _sign_off())
+
+
+def password_reset(link: str) -> tuple[str, str]:
+    return (gettext("Choose a new password for ESOL Finder"),
+            gettext("Someone asked for a new password for your ESOL Finder account. To choose one, open this "
+                    "link within an hour. It works only once:") + f"\n{link}\n\n"
+            + gettext("If you did not ask for this, you can ignore this email: your password has not changed.")
+            + "\n\n" + _sign_off())

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from finder.domain import messages, submissions
+from finder.domain.values import is_email
 from finder.i18n import gettext
 from finder.models import Course
 from finder.queries import listings
@@ -47,6 +48,8 @@ async def report(request: Request):
         errors["problem"] = [gettext("Choose what is wrong.")]
     elif problem == "other" and not details:
         errors["details"] = [gettext("Tell us what is wrong.")]
+    if email and not is_email(email):
+        errors["email"] = [gettext("Enter an email address, like name@example.org.")]
     if errors:
         return render(request, "public/report.html", {
             "course": course, "values": {"problem": problem, "details": details, "email": email},
@@ -57,7 +60,7 @@ async def report(request: Request):
     recipient = course.contact_email or course.organisation.email
     if recipient:
         link = f"{services(request).settings.base_url}/check/{catalogue.check_token(course.id)}"
-        subject, body = messages.problem_reported(course.title, submissions.problem_label(problem), details, link)
+        subject, body = messages.problem_reported(course.title, submissions.problem_label(problem), link)
         await run_in_threadpool(mailer(request).send, recipient, subject, body)
     return RedirectResponse(f"/courses/{course.id}/report/thanks", status_code=303)
 

@@ -284,8 +284,11 @@ def test_report_a_problem_reaches_the_queue_and_the_organisation(client, service
     [report] = only(services, Submission)
     assert (report.kind, report.problem, report.course_id) == ("report", "wrong-time", course_id)
     [message] = only(services, OutboxMessage)
-    assert message.to == "esol@college.example.org" and "It starts at 10 now." in message.body
-    assert "/check/" in message.body
+    assert message.to == "esol@college.example.org" and "/check/" in message.body
+    # What the reporter wrote goes to the coordinators only: a stranger's words are never sent beside
+    # the listing's genuine private link (the e-mail names the kind of problem, from our own list).
+    assert "It starts at 10 now." not in message.body and "The day or time is wrong" in message.body
+    assert report.payload["details"] == "It starts at 10 now."
     log_in(client)
     assert "The day or time is wrong" in client.get("/backoffice/").text
 
@@ -358,3 +361,12 @@ def test_coordinators_reach_import_and_export_from_the_back_office_menu(coordina
     page = coordinator_client.get("/backoffice/").text
     assert '<a href="/backoffice/import">Import and export courses</a>' in page
     assert coordinator_client.get("/backoffice/import").status_code == 200
+
+
+def test_a_report_with_a_bad_email_is_refused_and_keeps_what_was_typed(client, services, fixture_catalogue, ids):
+    course_id = ids()["entry-1-day"]
+    response = post_form(client, f"/courses/{course_id}/report",
+                         {"problem": "other", "details": "Closed for summer", "email": "me@@example"})
+    assert response.status_code == 400
+    assert "Enter an email address, like name@example.org." in response.text and "Closed for summer" in response.text
+    assert only(services, Submission) == [] and only(services, OutboxMessage) == []
