@@ -88,7 +88,8 @@ def build_services(settings: Settings, *, postcodes: PostcodeDirectory | None = 
     if geocoder is None and settings.geocoder:  # off by default: an address with no known postcode stays unplaced
         geocoder = AddressGeocoder(provider=settings.geocoder, domain=settings.geocoder_domain or None)
     # Venues get coordinates from their postcode when saved, else from the geocoder when there is one.
-    catalogue = Catalogue(sessions, notify=search.apply, postcodes=directory, geocoder=geocoder)
+    catalogue = Catalogue(sessions, notify=search.apply, postcodes=directory, geocoder=geocoder,
+                          check_link_days=settings.check_link_days)
     return Services(settings=settings, engine=engine, sessions=sessions, search=search, catalogue=catalogue,
                     accounts=Accounts(sessions), mailer=Mailer(settings, sessions), short_links=ShortLinks(sessions),
                     postcodes=directory, geocoder=geocoder)

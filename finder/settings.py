@@ -53,6 +53,7 @@ class Settings:
     import_max_rows: int = 5000
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False
+    check_link_days: int = 90
     # Proxies whose X-Forwarded-For is believed (addresses or networks, "10.0.0.0/8"); none by default.
     trusted_proxies: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
@@ -131,6 +132,7 @@ def load_settings(**overrides) -> Settings:
         import_max_rows=int(_env("IMPORT_MAX_ROWS", "5000")),
         allowed_hosts=tuple(h.strip().lower() for h in _env("ALLOWED_HOSTS").split(",") if h.strip()),
         access_log=_flag("ACCESS_LOG", False),
+        check_link_days=int(_env("CHECK_LINK_DAYS", "90")),
         trusted_proxies=parse_networks(_env("TRUSTED_PROXIES")),
     )
     values.update(overrides)

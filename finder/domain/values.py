@@ -75,6 +75,11 @@ def as_bool(value) -> bool:
     return str(value or "").strip().lower() in ("1", "true", "yes", "y", "on")
 
 
+def check_links_made_after(days: int, now: dt.datetime | None = None) -> dt.datetime:
+    """A private check link made before this moment (naive UTC) no longer opens anything."""
+    return (now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)) - dt.timedelta(days=days)
+
+
 def parse_time(value) -> dt.time | None:
     if isinstance(value, dt.time):
         return value

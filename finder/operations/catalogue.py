@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from finder import domain
 from finder.domain import fields
 from finder.domain.numbers import parse_latitude, parse_longitude
-from finder.domain.values import slugify
+from finder.domain.values import check_links_made_after, slugify
 from finder.models import (
     AuditEntry,
     CatalogueState,
@@ -86,8 +86,9 @@ class Catalogue:
     """The operations on the catalogue. `notify(course_ids, version)` keeps the index in step."""
 
     def __init__(self, sessions: sessionmaker[Session], notify: Notify | None = None, postcodes=None,
-                 geocoder=None):
+                 geocoder=None, check_link_days: int = 90):
         self.sessions = sessions
+        self.check_link_days = check_link_days
         self.notify = notify or (lambda ids, version: None)
         self.postcodes = postcodes  # has .lookup(text) -> Place, raising PostcodeError
         self.geocoder = geocoder  # an online geocoder (finder.geo.geocoding.AddressGeocoder) when configured
@@ -394,14 +395,20 @@ class Catalogue:
         return organisation
 
     def check_token(self, course_id: int) -> str:
-        """The listing's private check link token, made the first time it is asked for."""
+        """The listing's private check link token: made the first time it is asked for, and made anew
+        (the old link stops working) once it is `check_link_days` old, so a link that leaked or was
+        forwarded long ago opens nothing."""
         with self.sessions.begin() as db:
             existing = db.scalar(select(CheckToken).where(CheckToken.course_id == course_id))
-            if existing is not None:
+            if existing is not None and existing.created_at >= check_links_made_after(self.check_link_days):
                 return existing.token
             token = secrets.token_urlsafe(24)
-            db.add(CheckToken(course_id=course_id, token=token))
-            audit(db, "system", "check-link", "course", course_id, None, None)
+            if existing is not None:
+                existing.token, existing.created_at = token, utcnow()
+                audit(db, "system", "check-link-renewed", "course", course_id, None, None)
+            else:
+                db.add(CheckToken(course_id=course_id, token=token))
+                audit(db, "system", "check-link", "course", course_id, None, None)
         return token
 
     # -- whole catalogues (demo data, JSON) ---------------------------------------------

@@ -22,7 +22,7 @@ from finder.web.partners.common import lookup
 def _checked_course(request: Request) -> Course:
     token = request.path_params["token"]
     with services(request).sessions() as db:
-        course_id = checks.course_id_for(db, token)
+        course_id = checks.course_id_for(db, token, services(request).settings.check_link_days)
         course = listings.course(db, course_id, public=False) if course_id is not None else None
     if course is None:
         raise HTTPException(404)

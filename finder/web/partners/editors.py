@@ -60,7 +60,7 @@ async def partner_courses(request: Request):
     with services(request).sessions() as db:
         items = review.courses(db, organisation_id=user.organisation_id)
         pending = review.pending_submissions(db, user.organisation_id)
-        tokens = checks.tokens_for(db, [c.id for c in items])
+        tokens = checks.tokens_for(db, [c.id for c in items], services(request).settings.check_link_days)
     return page(request, "partners/courses.html", {"courses": items, "pending": pending, "tokens": tokens})
 
 
