@@ -9,6 +9,7 @@ import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, replace
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,6 +55,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False
     check_link_days: int = 90
+    security_contact: str = ""  # where to report a vulnerability (mailto: or https:); default: the mail sender
     # Proxies whose X-Forwarded-For is believed (addresses or networks, "10.0.0.0/8"); none by default.
     trusted_proxies: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
@@ -71,6 +73,12 @@ class Settings:
         """The host names requests may name: the base URL's, this machine's, and ESOL_FINDER_ALLOWED_HOSTS."""
         own = urlsplit(self.base_url).hostname or ""
         return list(dict.fromkeys(h for h in (own, "localhost", "127.0.0.1", "[::1]", *self.allowed_hosts) if h))
+
+    @property
+    def security_contact_uri(self) -> str:
+        """ESOL_FINDER_SECURITY_CONTACT as a URI (an e-mail address becomes mailto:), else the mail sender."""
+        contact = self.security_contact or parseaddr(self.mail_from)[1]
+        return contact if contact.startswith(("mailto:", "https://")) else f"mailto:{contact}"
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -133,6 +141,7 @@ def load_settings(**overrides) -> Settings:
         allowed_hosts=tuple(h.strip().lower() for h in _env("ALLOWED_HOSTS").split(",") if h.strip()),
         access_log=_flag("ACCESS_LOG", False),
         check_link_days=int(_env("CHECK_LINK_DAYS", "90")),
+        security_contact=_env("SECURITY_CONTACT"),
         trusted_proxies=parse_networks(_env("TRUSTED_PROXIES")),
     )
     values.update(overrides)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
 from finder import i18n
@@ -61,6 +63,22 @@ async def about(request: Request):
     return render(request, "public/about.html", {"attribution": ATTRIBUTION})
 
 
+async def security_page(request: Request):
+    return render(request, "public/security.html", {"contact": app_services(request).settings.security_contact_uri})
+
+
+async def security_txt(request: Request):
+    """RFC 9116: where to report a vulnerability, in the machine-readable form scanners look for."""
+    settings = app_services(request).settings
+    expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=180)).replace(microsecond=0)
+    lines = [f"Contact: {settings.security_contact_uri}",
+             f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
+             f"Policy: {settings.base_url}/security",
+             f"Canonical: {settings.base_url}/.well-known/security.txt",
+             "Preferred-Languages: en"]
+    return PlainTextResponse("\n".join(lines) + "\n", headers={"Cache-Control": "public, max-age=86400"})
+
+
 async def help_levels(request: Request):
     return render(request, "public/help_levels.html", {})
 
@@ -84,5 +102,7 @@ routes = [
     Route("/organisations/{organisation_id:id}", organisation, name="organisation"),
     Route("/about", about, name="about"),
     Route("/help/levels", help_levels, name="help_levels"),
+    Route("/security", security_page, name="security"),
+    Route("/.well-known/security.txt", security_txt, name="security_txt"),
     Route("/language", choose_language, name="language"),
 ]

@@ -12,7 +12,7 @@ from tests.journeys.browser.conftest import ARTIFACTS, axe_violations
 
 # Pages that exist in every build, and pages other parts add (checked once they answer).
 PUBLIC_PAGES = ["/", "/search?creche=1", "/search?q=zzzzqqq&creche=1", "/search?level=entry-1&page=1&per_page=2",
-                "/about", "/help/levels", "/no-such-page", "/map?creche=1"]
+                "/about", "/help/levels", "/security", "/no-such-page", "/map?creche=1"]
 LATER_PAGES = ["/signpost?creche=1", "/embed?creche=1", "/embed/builder", "/add-a-class"]
 
 

@@ -30,6 +30,7 @@ def pages(course_ids) -> dict[str, str]:
         "organisation": f"/organisations/{course_ids['organisation:college']}",
         "about": "/about",
         "help": "/help/levels",
+        "security": "/security",
         "not-found": "/no-such-page",
     }
 
