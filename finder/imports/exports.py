@@ -21,13 +21,12 @@ from sqlalchemy.orm import selectinload
 
 from finder import i18n
 from finder.domain import fields
-from finder.imports import columns
+from finder.imports import cells, columns
 from finder.models import Course, CourseSession, Organisation
 
 FORMATS = ("csv", "xlsx")
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -107,8 +106,8 @@ def export_catalogue(db, published_only: bool = False) -> Export:
 
 
 def protect_cell(text: str) -> str:
-    """Stop a spreadsheet running a cell as a formula ("=HYPERLINK(…)" typed by a stranger)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Stop a spreadsheet running a cell as a formula ("=HYPERLINK(…)" typed by a stranger): `cells.protect`."""
+    return cells.protect(text)
 
 
 def to_csv(rows: list[dict[str, str]]) -> bytes:

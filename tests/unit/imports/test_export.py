@@ -7,8 +7,10 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from finder.imports import columns, exports
+from finder.imports import columns, exports, tabular
+from finder.models import Course
 from tests import factories
 
 pytestmark = pytest.mark.postgres
@@ -141,3 +143,22 @@ def test_the_readme_documents_every_column():
         assert f"| `{name.name}` |" in section, name.name
     for pattern in ("session_N_day", "session_N_venue_postcode", "title_LOCALE", "description_LOCALE"):
         assert f"`{pattern}`" in section
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_a_spreadsheet_splitting_on_other_separators_still_sees_no_formula(rich_catalogue, delimiter):
+    """A cell like `x;=SUM(1` beside `2);` must not become a formula in a semicolon-separated reader."""
+    with rich_catalogue.sessions.begin() as db:
+        course = db.scalar(select(Course).where(Course.key == "everything"))
+        course.fee_note = f"x{delimiter}=SUM(1"
+        course.contact_name = f"2){delimiter}=cmd|' /C calc'!A0"
+    content = export_bytes(rich_catalogue, "csv").decode("utf-8-sig")
+    for line in content.splitlines()[1:]:
+        # Read the way such a spreadsheet does: split on its separator, honouring the double quotes.
+        for cell in next(csv.reader([line], delimiter=delimiter)):
+            assert not cell.lstrip('"').startswith(("=", "+", "-", "@")), (delimiter, cell)
+    # Our own importer gets the text back whole.
+    table = tabular.read_table(content.encode("utf-8"), "export.csv")
+    everything = next(cells for _, cells in table.rows if cells["id"] == "everything")
+    assert everything["fee_note"] == f"x{delimiter}=SUM(1"
+    assert everything["contact_name"] == f"2){delimiter}=cmd|' /C calc'!A0"
