@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 import re
 
-# The largest id a database row can have (a signed 64-bit integer, PostgreSQL's BIGINT and SQLite's INTEGER).
-MAX_ID = 2**63 - 1
+# The largest id a database row can have on every database we run on: the id columns are INTEGER,
+# a signed 32-bit number on PostgreSQL (SQLite's would hold 64 bits).
+MAX_ID = 2**31 - 1
 _INTEGER_RE = re.compile(r"^\s*[+-]?\d{1,19}\s*$", re.ASCII)
 _DECIMAL_RE = re.compile(r"^\s*[+-]?(\d{1,20}(\.\d{0,20})?|\.\d{1,20})([eE][+-]?\d{1,3})?\s*$", re.ASCII)
 

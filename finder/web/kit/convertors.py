@@ -1,5 +1,5 @@
-"""Path convertors: `{course_id:id}` matches only a database id (1 to 2**63 - 1, digits only), so a
-URL with a longer number is simply not found (404) instead of overflowing the database driver."""
+"""Path convertors: `{course_id:id}` matches only a database id (1 to `MAX_ID`, digits only), so a
+URL with a larger number is simply not found (404) instead of overflowing the database driver."""
 
 from __future__ import annotations
 

@@ -13,8 +13,9 @@ import gzip
 import sqlite3
 import threading
 
+import numpy as np
 import pytest
-from convertbng.util import convert_lonlat
+from convertbng.cutil import convert_lonlat
 
 from finder.geo.postcodes import ATTRIBUTION, LICENCE_URL, PostcodeDirectory, is_current, source_dir
 from finder.geo.shapes import Place, PostcodeError
@@ -56,8 +57,11 @@ def centre_from_source(prefix: str) -> tuple[float, float]:
             if code.startswith(prefix) and quality != "90":
                 eastings.append(int(easting))
                 northings.append(int(northing))
-    longitudes, latitudes = convert_lonlat([sum(eastings) / len(eastings)], [sum(northings) / len(northings)])
-    return latitudes[0], longitudes[0]
+    # convertbng's Cython entry point, on float64 arrays it reads in place (its ctypes one, fed Python
+    # lists, once answered with uninitialised memory: 6.9e-310 for a latitude).
+    longitudes, latitudes = convert_lonlat(np.array([sum(eastings) / len(eastings)], dtype=np.float64),
+                                           np.array([sum(northings) / len(northings)], dtype=np.float64))
+    return float(latitudes[0]), float(longitudes[0])
 
 
 def test_the_whole_of_great_britain_is_there(directory):
