@@ -214,12 +214,40 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Set by a coordinator: the account cannot log in, and its sessions and reset links are gone.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
     @property
     def is_coordinator(self) -> bool:
         return self.role == "coordinator"
+
+
+class LoginSession(Base):
+    """A logged-in browser. Its cookie holds a random id; only the id's SHA-256 is kept here, with
+    whose session it is and when it ends (12 hours after logging in). No address, no browser."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class PasswordResetToken(Base):
+    """A one-time link to choose a new password, e-mailed to a coordinator: only its SHA-256 is kept."""
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Submission(Base):

@@ -32,3 +32,27 @@ def log_in(client, email="coordinator@example.org", password=PASSWORD):
                            follow_redirects=False)
     assert response.status_code == 303, response.text
     return response
+
+
+def try_log_in(client, email="coordinator@example.org", password=PASSWORD, token=None):
+    """One attempt at the login form, whatever its answer (the response, not followed)."""
+    return client.post("/backoffice/login", data={"email": email, "password": password,
+                                                  "csrf_token": token or csrf(client), "next": "/backoffice/"},
+                       follow_redirects=False)
+
+
+def session_cookie(client) -> str:
+    """The raw value of this client's session cookie (what someone copying it would have)."""
+    value = client.cookies.get("esol_session")
+    assert value, "no session cookie"
+    return value
+
+
+def session_contents(cookie: str, secret: str = "test-secret") -> dict:
+    """What a session cookie carries, signature checked (Starlette's SessionMiddleware format)."""
+    import json
+    from base64 import b64decode
+
+    import itsdangerous
+
+    return json.loads(b64decode(itsdangerous.TimestampSigner(secret).unsign(cookie.encode())))

@@ -68,7 +68,10 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
     # No access log unless the operator asks for one (ESOL_FINDER_ACCESS_LOG=1): it would record every
     # visitor's address and every search's words, postcode and coordinates.
     uvicorn.run("finder.web.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info",
-                access_log=services.settings.access_log)
+                access_log=services.settings.access_log,
+                # X-Forwarded-For/-Proto believed only from ESOL_FINDER_TRUSTED_PROXIES (none by default: an
+                # empty list, not uvicorn's own default of 127.0.0.1), as finder.web.kit.ratelimit does.
+                forwarded_allow_ips=list(services.settings.trusted_proxies))
 
 
 @click.command()

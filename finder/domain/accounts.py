@@ -1,4 +1,5 @@
-"""The rules of a back-office account: its e-mail address, name, role and password.
+"""The rules of a back-office account: its e-mail address, name, role and password, how long wrong
+passwords make the next try wait, and who may have a reset link e-mailed.
 
 Plain rules, no I/O: `finder.operations.accounts` hashes the passwords, counts wrong ones and
 writes the accounts, and adds what only the database can say (an e-mail address already used,
@@ -7,12 +8,17 @@ the organisation a partner editor works for).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from finder.domain.records import email_problems
 from finder.domain.values import ValidationErrors
 from finder.i18n import lazy_gettext as _l
 
 ROLES = {"coordinator": _l("Coordinator"), "partner": _l("Partner editor")}
 MIN_PASSWORD_LENGTH = 10
+# Who may have a link to choose a new password e-mailed to them. Partner editors get theirs from a
+# coordinator, as they got their account; add "partner" here to let them reset it themselves.
+RESET_ROLES = frozenset({"coordinator"})
 
 
 def normalise_email(email: str) -> str:
@@ -50,3 +56,17 @@ def validate_account(*, email: str, name: str, role: str, password: str, confirm
     if errors:
         raise ValidationErrors(errors)
     return {"email": email, "name": name, "role": role}
+
+
+# Wrong passwords: a few cost nothing, then each one makes the next try wait, longer and longer,
+# but never for ever (a wait, not a lock).
+BACKOFF_FIRST_WAIT = dt.timedelta(minutes=15)
+BACKOFF_LONGEST_WAIT = dt.timedelta(days=1)
+
+
+def login_wait(failures: int, allowed: int) -> dt.timedelta:
+    """How long the next try waits after `failures` wrong passwords in a row: nothing before
+    `allowed` of them, 15 minutes at `allowed`, twice as long with each one after, a day at most."""
+    if failures < allowed:
+        return dt.timedelta(0)
+    return min(BACKOFF_FIRST_WAIT * 2 ** min(failures - allowed, 16), BACKOFF_LONGEST_WAIT)

@@ -1,31 +1,45 @@
-"""Back-office accounts: creating users, checking passwords (argon2), lockout, password change.
+"""Back-office accounts: creating users, checking passwords (argon2), the login back-off, server-side
+sessions, password change and reset by e-mail, disabling.
 
 Coordinators manage everything; partner editors manage their own organisation's listings.
-After MAX_FAILED_LOGINS wrong passwords in a row an account is locked for LOCKOUT, whoever tries.
-The rules an account's details must meet (roles, e-mail, password) are `finder.domain.accounts`.
+Wrong passwords are counted per e-mail address *and* client together, and per client
+(`LoginThrottle`): someone guessing from their own connection makes only their own next tries wait,
+never the account's owner logging in from theirs; nothing here says whether an address has an
+account (the same answers, one argon2 check each, known address or not).
+A login is a row of `login_sessions`: the browser holds a random id, the table its SHA-256; logging
+out, a new password, "log out everywhere" and disabling delete rows, and a session ends 12 hours
+after logging in however much it is used. A reset link is a random token e-mailed to a coordinator,
+kept as its SHA-256, good for one use within an hour.
+The rules an account's details must meet (roles, e-mail, password, back-off) are `finder.domain.accounts`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from finder.domain.accounts import normalise_email, password_problems, validate_account
+from finder.domain.accounts import RESET_ROLES, login_wait, normalise_email, password_problems, validate_account
 from finder.domain.values import ValidationErrors
 from finder.i18n import lazy_gettext as _l
-from finder.models import Organisation, User, utcnow
+from finder.models import LoginSession, Organisation, PasswordResetToken, User, utcnow
 from finder.operations.catalogue import audit
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
+SESSION_LIFETIME = dt.timedelta(hours=12)  # from logging in; using the session does not extend it
+RESET_LINK_LIFETIME = dt.timedelta(hours=1)
+RESET_LINKS_PER_HOUR = 3  # more asks for one account in an hour get the same answer and no e-mail
 
 _hasher = PasswordHasher()
-# Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
+# Checked against when there is no account to check (an unknown e-mail address, a disabled account, a
+# client told to wait), so every answer costs the same one argon2 check.
 _DUMMY_HASH = _hasher.hash("not a real password, only here to spend the same time")
 
 
@@ -40,16 +54,95 @@ def password_matches(password_hash: str, password: str) -> bool:
         return False
 
 
+def token_digest(token: str) -> str:
+    """What the database keeps of a session id or reset token: its SHA-256 (they are random and long,
+    so a fast hash will do), so a copy of the database logs nobody in."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits
+
+
+@dataclass
+class _Failures:
+    count: int
+    last: dt.datetime
+
+
+class LoginThrottle:
+    """Wrong passwords, in memory: per (e-mail address, client) and per client.
+
+    After PAIR_ALLOWED_FAILURES wrong passwords for one address from one client, that client's next try
+    for that address waits (15 minutes, doubling with each further failure, a day at most: see
+    `finder.domain.accounts.login_wait`); other clients, the owner's among them, are not affected. After
+    CLIENT_ALLOWED_FAILURES from one client, whatever the addresses, every try from it waits the same
+    way. Addresses are counted whether or not they have an account. A failure-free FORGET_AFTER
+    forgets the count; a right password forgets that address's count from that client.
+
+    Like `finder.web.kit.ratelimit`, it lives in the process (each worker counts on its own, a restart
+    forgets), and it holds at most `max_entries` counts, forgetting the stalest first.
+    """
+
+    PAIR_ALLOWED_FAILURES = 5
+    CLIENT_ALLOWED_FAILURES = 20
+    FORGET_AFTER = dt.timedelta(days=2)
+
+    def __init__(self, max_entries: int = 50000):
+        self.max_entries = max_entries
+        self._counts: OrderedDict[tuple[str, ...], _Failures] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    @staticmethod
+    def _keys(email: str, client: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        client = (client or "")[:100]
+        return ("pair", normalise_email(email)[:320], client), ("client", client)
+
+    def _wait(self, key: tuple[str, ...], allowed: int, now: dt.datetime) -> dt.timedelta:
+        entry = self._counts.get(key)
+        if entry is None or now - entry.last >= self.FORGET_AFTER:
+            return dt.timedelta(0)
+        return max(entry.last + login_wait(entry.count, allowed) - now, dt.timedelta(0))
+
+    def wait(self, email: str, client: str, now: dt.datetime) -> dt.timedelta:
+        """How long this client must wait before trying this address again (zero: it may now)."""
+        pair, own = self._keys(email, client)
+        with self._lock:
+            return max(self._wait(pair, self.PAIR_ALLOWED_FAILURES, now),
+                       self._wait(own, self.CLIENT_ALLOWED_FAILURES, now))
+
+    def failed(self, email: str, client: str, now: dt.datetime) -> None:
+        with self._lock:
+            for key in self._keys(email, client):
+                entry = self._counts.pop(key, None)
+                if entry is None or now - entry.last >= self.FORGET_AFTER:
+                    entry = _Failures(0, now)
+                entry.count += 1
+                entry.last = max(entry.last, now)
+                self._counts[key] = entry  # the most recently failed last
+            while len(self._counts) > self.max_entries:
+                self._counts.popitem(last=False)
+
+    def succeeded(self, email: str, client: str) -> None:
+        pair, _ = self._keys(email, client)
+        with self._lock:
+            self._counts.pop(pair, None)
+
+
 @dataclass
 class LoginResult:
     user: User | None
-    outcome: str  # "ok" | "wrong" | "locked"
-    locked_until: dt.datetime | None = None
+    outcome: str  # "ok" | "wrong" | "locked" (this client waits `retry_after` before trying this address)
+    retry_after: dt.timedelta | None = None
 
 
 class Accounts:
-    def __init__(self, sessions: sessionmaker[Session]):
+    def __init__(self, sessions: sessionmaker[Session], throttle: LoginThrottle | None = None):
         self.sessions = sessions
+        self.throttle = throttle or LoginThrottle()
 
     def get(self, user_id: int) -> User | None:
         with self.sessions() as db:
@@ -77,6 +170,8 @@ class Accounts:
         except ValidationErrors as exc:
             errors.update(exc.errors)
         email, name = normalise_email(email), (name or "").strip()
+        # Hashed before the transaction, so no database connection waits on argon2.
+        password_hash = hash_password(password) if "password" not in errors else ""
         with self.sessions.begin() as db:
             organisation = None
             if organisation_key:
@@ -89,7 +184,7 @@ class Accounts:
                 errors["email"] = [_l("There is already an account with this email address.")]
             if errors:
                 raise ValidationErrors(errors)
-            user = User(email=email, name=name, role=role, password_hash=hash_password(password),
+            user = User(email=email, name=name, role=role, password_hash=password_hash,
                         organisation=organisation if role == "partner" else None, failed_logins=0)
             db.add(user)
             db.flush()
@@ -98,45 +193,180 @@ class Accounts:
                    "organisation": organisation.key if organisation is not None and role == "partner" else None})
         return user
 
-    def authenticate(self, email: str, password: str, now: dt.datetime | None = None) -> LoginResult:
+    # -- logging in --------------------------------------------------------------------------------
+
+    def authenticate(self, email: str, password: str, client: str = "", now: dt.datetime | None = None) -> LoginResult:
+        """Check a password typed for `email` by `client` (who is asking: their address, see
+        `finder.web.kit.ratelimit.client_key`). Always one argon2 check, and answers that depend only
+        on the password and on this client's own failures, never on whether the address has an account."""
         now = now or utcnow()
+        email = normalise_email(email)
+        wait = self.throttle.wait(email, client, now)
+        if wait:
+            password_matches(_DUMMY_HASH, password or "")
+            return LoginResult(None, "locked", wait)
+        with self.sessions() as db:
+            user = db.scalar(select(User).where(User.email == email))
+        # Outside any transaction: argon2 takes a while, and a connection should not wait on it.
+        matches = password_matches(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+        if user is None or user.disabled_at is not None or not matches:
+            self.throttle.failed(email, client, now)
+            wait = self.throttle.wait(email, client, now)
+            return LoginResult(None, "locked", wait) if wait else LoginResult(None, "wrong")
+        self.throttle.succeeded(email, client)
+        rehashed = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
         with self.sessions.begin() as db:
-            user = db.scalar(select(User).where(User.email == normalise_email(email)))
-            if user is None:
-                password_matches(_DUMMY_HASH, password or "")
+            stored = db.get(User, user.id)
+            if stored is None:
                 return LoginResult(None, "wrong")
-            if user.locked_until is not None and user.locked_until > now:
-                return LoginResult(None, "locked", user.locked_until)
-            if not password_matches(user.password_hash, password or ""):
-                user.failed_logins = (user.failed_logins or 0) + 1
-                if user.failed_logins >= MAX_FAILED_LOGINS:
-                    user.locked_until = now + LOCKOUT
-                    user.failed_logins = 0
-                    audit(db, "system", "locked", "user", user.id, None, {"until": user.locked_until.isoformat()})
-                    return LoginResult(None, "locked", user.locked_until)
-                return LoginResult(None, "wrong")
-            user.failed_logins = 0
-            user.locked_until = None
-            user.last_login_at = now
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
+            stored.last_login_at = now
+            if rehashed is not None:
+                stored.password_hash = rehashed
             db.flush()
-            return LoginResult(user, "ok")
+            return LoginResult(stored, "ok")
+
+    # -- sessions ----------------------------------------------------------------------------------
+
+    def start_session(self, user_id: int, now: dt.datetime | None = None) -> str:
+        """A new login session for the account: returns the random id for the browser's cookie
+        (the database keeps its digest). LookupError when the account is gone or disabled."""
+        now = now or utcnow()
+        token = new_token()
+        with self.sessions.begin() as db:
+            user = db.get(User, user_id)
+            if user is None or user.disabled_at is not None:
+                raise LookupError(user_id)
+            db.execute(delete(LoginSession).where(LoginSession.expires_at <= now))  # tidy up the ended ones
+            db.add(LoginSession(token_hash=token_digest(token), user_id=user_id, created_at=now,
+                                expires_at=now + SESSION_LIFETIME))
+        return token
+
+    def session_user(self, token: str, now: dt.datetime | None = None) -> User | None:
+        """The account logged in with this session id, while the session lasts and the account is enabled."""
+        if not token or not isinstance(token, str) or len(token) > 200:
+            return None
+        now = now or utcnow()
+        with self.sessions() as db:
+            return db.scalar(select(User).join(LoginSession, LoginSession.user_id == User.id)
+                             .where(LoginSession.token_hash == token_digest(token), LoginSession.expires_at > now,
+                                    User.disabled_at.is_(None)))
+
+    def end_session(self, token: str) -> None:
+        if token and isinstance(token, str):
+            with self.sessions.begin() as db:
+                db.execute(delete(LoginSession).where(LoginSession.token_hash == token_digest(token)))
+
+    def end_sessions(self, user_id: int) -> int:
+        """Log the account out everywhere; how many sessions ended."""
+        with self.sessions.begin() as db:
+            return _end_sessions(db, user_id)
+
+    # -- changing the password -------------------------------------------------------------------
 
     def change_password(self, user_id: int, current: str, new: str, confirm: str) -> User:
+        """Set a new password, checking the current one; every session of the account ends (the
+        caller starts a new one for the browser that changed it) and any reset link stops working."""
+        user = self.get(user_id)
+        if user is None:
+            raise LookupError(user_id)
+        errors: dict[str, list] = {}
+        if not password_matches(user.password_hash, current or ""):
+            errors["current_password"] = [_l("Your current password is not right.")]
+        problems = password_problems(new, confirm, user.email)
+        if problems:
+            errors["new_password"] = problems
+        if errors:
+            raise ValidationErrors(errors)
+        password_hash = hash_password(new)
+        with self.sessions.begin() as db:
+            stored = db.get(User, user_id)
+            if stored is None:
+                raise LookupError(user_id)
+            stored.password_hash = password_hash
+            _end_sessions(db, user_id)
+            db.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user_id))
+            db.flush()
+            audit(db, stored.email, "password-changed", "user", stored.id, None, None)
+            return stored
+
+    def request_password_reset(self, email: str, now: dt.datetime | None = None) -> tuple[User, str] | None:
+        """A new one-time link token for an enabled coordinator's account, or None: no such account,
+        not a coordinator, disabled, or RESET_LINKS_PER_HOUR already asked for in the last hour. The
+        caller e-mails the link and answers the same whichever it was."""
+        now = now or utcnow()
+        with self.sessions.begin() as db:
+            db.execute(delete(PasswordResetToken).where(PasswordResetToken.expires_at <= now))
+            user = db.scalar(select(User).where(User.email == normalise_email(email)))
+            if user is None or user.disabled_at is not None or user.role not in RESET_ROLES:
+                return None
+            recent = db.scalar(select(func.count(PasswordResetToken.id)).where(
+                PasswordResetToken.user_id == user.id, PasswordResetToken.created_at > now - RESET_LINK_LIFETIME))
+            if (recent or 0) >= RESET_LINKS_PER_HOUR:
+                return None
+            token = new_token()
+            db.add(PasswordResetToken(token_hash=token_digest(token), user_id=user.id, created_at=now,
+                                      expires_at=now + RESET_LINK_LIFETIME))
+            audit(db, "system", "password-reset-sent", "user", user.id, None, None)
+            return user, token
+
+    def reset_link_user(self, token: str, now: dt.datetime | None = None) -> User | None:
+        """Whose password this link may set: None once used, expired, made up, or the account disabled."""
+        if not token or not isinstance(token, str) or len(token) > 200:
+            return None
+        now = now or utcnow()
+        with self.sessions() as db:
+            return db.scalar(select(User).join(PasswordResetToken, PasswordResetToken.user_id == User.id).where(
+                PasswordResetToken.token_hash == token_digest(token), PasswordResetToken.expires_at > now,
+                PasswordResetToken.used_at.is_(None), User.disabled_at.is_(None)))
+
+    def reset_password(self, token: str, new: str, confirm: str, now: dt.datetime | None = None) -> User:
+        """Set a new password with a reset link: LookupError when the link does not work (any more),
+        ValidationErrors (key new_password) when the password will not do, which leaves the link
+        usable. The link is used up, and every session of the account ends."""
+        now = now or utcnow()
+        user = self.reset_link_user(token, now)
+        if user is None:
+            raise LookupError("reset link")
+        problems = password_problems(new, confirm, user.email)
+        if problems:
+            raise ValidationErrors({"new_password": problems})
+        password_hash = hash_password(new)
+        with self.sessions.begin() as db:
+            # Claimed with one conditional UPDATE, so two requests with the same link cannot both use it.
+            claimed = db.execute(update(PasswordResetToken).where(
+                PasswordResetToken.token_hash == token_digest(token), PasswordResetToken.expires_at > now,
+                PasswordResetToken.used_at.is_(None)).values(used_at=now))
+            stored = db.get(User, user.id)
+            if getattr(claimed, "rowcount", 0) != 1 or stored is None or stored.disabled_at is not None:
+                raise LookupError("reset link")
+            stored.password_hash = password_hash
+            _end_sessions(db, stored.id)
+            db.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == stored.id,
+                                                        PasswordResetToken.used_at.is_(None)))
+            db.flush()
+            audit(db, stored.email, "password-reset", "user", stored.id, None, None)
+            return stored
+
+    # -- disabling ---------------------------------------------------------------------------------
+
+    def set_disabled(self, user_id: int, disabled: bool, actor: str, now: dt.datetime | None = None) -> User:
+        """Disable an account (it cannot log in; its sessions and reset links end) or enable it again."""
         with self.sessions.begin() as db:
             user = db.get(User, user_id)
             if user is None:
                 raise LookupError(user_id)
-            errors: dict[str, list] = {}
-            if not password_matches(user.password_hash, current or ""):
-                errors["current_password"] = [_l("Your current password is not right.")]
-            problems = password_problems(new, confirm, user.email)
-            if problems:
-                errors["new_password"] = problems
-            if errors:
-                raise ValidationErrors(errors)
-            user.password_hash = hash_password(new)
+            if disabled and user.disabled_at is None:
+                user.disabled_at = now or utcnow()
+                _end_sessions(db, user.id)
+                db.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
+                audit(db, actor, "disabled", "user", user.id, None, None)
+            elif not disabled and user.disabled_at is not None:
+                user.disabled_at = None
+                audit(db, actor, "enabled", "user", user.id, None, None)
             db.flush()
-            audit(db, user.email, "password-changed", "user", user.id, None, None)
             return user
+
+
+def _end_sessions(db: Session, user_id: int) -> int:
+    result = db.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,7 +1,9 @@
-"""Coordinators manage accounts (partner editors, other coordinators), trusted organisations and
-read the outbox."""
+"""Coordinators manage accounts (partner editors, other coordinators; disabling one ends its sessions),
+trusted organisations and read the outbox."""
 
 from __future__ import annotations
+
+import re
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -11,7 +13,7 @@ from finder.domain import ValidationErrors
 from finder.domain.accounts import ROLES
 from finder.i18n import gettext
 from finder.queries import review
-from finder.web.kit.auth import accounts, current_user, login_required
+from finder.web.kit.auth import accounts, current_user, hashing, login_required
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.pages import error_texts, page, redirect_with, services
 
@@ -35,7 +37,8 @@ async def create_user(request: Request):
     form = await verify_csrf(request)
     values = {name: str(form.get(name) or "") for name in ("email", "name", "role", "organisation_id")}
     try:
-        accounts(request).create_user(
+        await hashing(  # argon2: off the event loop
+            accounts(request).create_user,
             email=values["email"], name=values["name"], role=values["role"],
             password=str(form.get("password") or ""), confirm=str(form.get("confirm_password") or ""),
             organisation_id=int(values["organisation_id"]) if values["organisation_id"].isdigit() else None,
@@ -45,6 +48,23 @@ async def create_user(request: Request):
     return redirect_with(request, "/backoffice/users",
                          gettext("Account made for %(email)s. Give them their password in person or by phone.",
                                  email=values["email"].strip().lower()))
+
+
+@login_required("coordinator")
+async def set_disabled(request: Request):
+    """Disable an account (it cannot log in, its sessions end at once) or enable it again."""
+    form = await verify_csrf(request)
+    me = current_user(request)
+    if request.path_params["user_id"] == me.id:
+        return redirect_with(request, "/backoffice/users", gettext("You cannot disable your own account."))
+    disabled = form.get("disabled") == "1"
+    try:
+        user = accounts(request).set_disabled(request.path_params["user_id"], disabled, actor=me.email)
+    except LookupError:
+        raise HTTPException(404) from None
+    return redirect_with(request, "/backoffice/users",
+                         gettext("%(name)s can no longer log in.", name=user.name) if disabled else
+                         gettext("%(name)s can log in again.", name=user.name))
 
 
 @login_required("coordinator")
@@ -61,15 +81,27 @@ async def trust(request: Request):
     return redirect_with(request, "/backoffice/users", message)
 
 
+RESET_LINK = re.compile(r"/password-reset/[A-Za-z0-9_-]+")
+
+
+def shown_body(message) -> str:
+    """A message as coordinators read it in the outbox. A password reset link that went out by e-mail
+    is hidden, so no coordinator can use a colleague's link; unsent, it stays, for someone to pass on."""
+    return RESET_LINK.sub("/password-reset/…", message.body) if message.sent_at else message.body
+
+
 @login_required("coordinator")
 async def outbox(request: Request):
     mailer = services(request).mailer
-    return page(request, "backoffice/outbox.html", {"messages": mailer.outbox(), "smtp": mailer.configured})
+    messages = mailer.outbox()
+    return page(request, "backoffice/outbox.html", {"messages": messages, "smtp": mailer.configured,
+                                                    "bodies": {m.id: shown_body(m) for m in messages}})
 
 
 routes = [
     Route("/backoffice/users", users, methods=["GET"]),
     Route("/backoffice/users", create_user, methods=["POST"]),
-    Route("/backoffice/organisations/{organisation_id:int}/trust", trust, methods=["POST"]),
+    Route("/backoffice/users/{user_id:id}/disabled", set_disabled, methods=["POST"]),
+    Route("/backoffice/organisations/{organisation_id:id}/trust", trust, methods=["POST"]),
     Route("/backoffice/outbox", outbox, methods=["GET"]),
 ]

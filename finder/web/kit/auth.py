@@ -1,14 +1,24 @@
 """Who is logged in, and what they may do.
 
+A login is a server-side session (`finder.operations.accounts`, table login_sessions): the signed
+session cookie carries only its random id, under SESSION_ID, next to the CSRF token and the one-time
+message; each request looks the id up, so logging out, a new password, "log out everywhere" or a
+disabled account end it at once, and it ends 12 hours after logging in however much it is used.
+
 `login_required(role)` guards back-office handlers: anonymous people are sent to the login
 page (and back again afterwards); a logged-in person without the role gets a 403 page.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import os
+import weakref
 from urllib.parse import quote
 
+import anyio
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -17,42 +27,73 @@ from finder.i18n import gettext
 from finder.models import Course, Organisation, Submission, User
 from finder.operations.accounts import Accounts
 
-SESSION_USER = "user_id"
-SESSION_STAMP = "user_stamp"
+SESSION_ID = "sid"
 LOGIN_PATH = "/backoffice/login"
-
-
-def _stamp(user: User) -> str:
-    """Changes when the password does, so changing it logs out every other session."""
-    return user.password_hash[-16:]
 
 
 def accounts(request: Request) -> Accounts:
     return request.app.state.services.accounts
 
 
+# argon2 takes a good part of a second of CPU, on several cores: at most this many at once, so a burst
+# of logins cannot starve everyone else's pages of CPU. The others wait their turn without a thread.
+HASHING_AT_ONCE = max(1, (os.cpu_count() or 1) // 2)
+_hashing_limits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def hashing(func, *args, **kwargs):
+    """Run `func` (which checks or hashes a password) in the threadpool, never on the event loop,
+    HASHING_AT_ONCE at a time."""
+    loop = asyncio.get_running_loop()
+    limit = _hashing_limits.get(loop)
+    if limit is None:
+        limit = _hashing_limits[loop] = anyio.CapacityLimiter(HASHING_AT_ONCE)
+    async with limit:
+        return await run_in_threadpool(func, *args, **kwargs)
+
+
+def session_id(request: Request) -> str | None:
+    if "session" not in request.scope:
+        return None
+    value = request.session.get(SESSION_ID)
+    return value if isinstance(value, str) else None
+
+
 def current_user(request: Request) -> User | None:
     if hasattr(request.state, "user"):
         return request.state.user
     user = None
-    if "session" in request.scope:
-        user_id = request.session.get(SESSION_USER)
-        if isinstance(user_id, int):
-            user = accounts(request).get(user_id)
-            if user is not None and request.session.get(SESSION_STAMP) != _stamp(user):
-                user = None
+    token = session_id(request)
+    if token is not None:
+        user = accounts(request).session_user(token)
+        if user is None:  # ended, expired or made up: forget it
+            request.session.pop(SESSION_ID, None)
     request.state.user = user
     return user
 
 
 def log_in(request: Request, user: User) -> None:
+    """A new session for `user` in a fresh cookie session (new CSRF token too: no fixation)."""
+    old = session_id(request)
+    if old is not None:
+        accounts(request).end_session(old)
+    token = accounts(request).start_session(user.id)
     request.session.clear()
-    request.session[SESSION_USER] = user.id
-    request.session[SESSION_STAMP] = _stamp(user)
+    request.session[SESSION_ID] = token
     request.state.user = user
 
 
 def log_out(request: Request) -> None:
+    token = session_id(request)
+    if token is not None:
+        accounts(request).end_session(token)
+    request.session.clear()
+    request.state.user = None
+
+
+def log_out_everywhere(request: Request, user: User) -> None:
+    """End every session of `user`'s, this browser's included."""
+    accounts(request).end_sessions(user.id)
     request.session.clear()
     request.state.user = None
 

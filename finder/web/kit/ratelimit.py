@@ -1,4 +1,5 @@
-"""A small in-memory sliding-window rate limit, per key (usually the client's IP address).
+"""A small in-memory sliding-window rate limit, per key (usually the client's IP address), and
+`client_key`: which address a request comes from, the one function every limit asks.
 
 It lives in the process: with several workers each keeps its own count, and a restart
 forgets it. That is enough to slow down a script hammering one form; it is not a firewall.
@@ -6,6 +7,8 @@ forgets it. That is enough to slow down a script hammering one form; it is not a
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import threading
 import time
 from collections import deque
@@ -46,5 +49,56 @@ def limiter(request, name: str, limit: int, window_seconds: float) -> RateLimite
     return store[name]
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _address(value: str) -> str:
+    """One X-Forwarded-For entry as an address: ports and IPv6 brackets taken off, IPv4-mapped IPv6
+    written as IPv4; whatever is not an address is kept as it was (a name, or junk)."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1:value.index("]")]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return value[:100]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False  # a unix socket, a test client's name: never a proxy we trust
+    return any(ip.version == net.version and ip in net for net in networks)
+
+
+def client_address(peer: str, forwarded_for: list[str], trusted_proxies: tuple[str, ...]) -> str:
+    """Who is asking: the peer's address, unless the peer is a trusted proxy (ESOL_FINDER_TRUSTED_PROXIES);
+    then the right-most address in X-Forwarded-For that is not a trusted proxy (each proxy adds the
+    address it heard from at the right, so everything left of that could be written by the client)."""
+    peer = _address(peer) if peer else "unknown"
+    networks = _networks(tuple(trusted_proxies))
+    if not networks or not _trusted(peer, networks):
+        return peer
+    hops = [_address(hop) for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            return hop
+    return hops[0] if hops else peer  # every hop a proxy of ours: the first is as far back as we know
+
+
 def client_key(request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The address a request comes from, for rate limits and the login back-off."""
+    settings = request.app.state.services.settings
+    return client_address(request.client.host if request.client else "",
+                          request.headers.getlist("x-forwarded-for"), settings.trusted_proxies)
