@@ -55,6 +55,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False
     check_link_days: int = 90
+    submitter_retention_days: int = 90
     security_contact: str = ""  # where to report a vulnerability (mailto: or https:); default: the mail sender
     # Proxies whose X-Forwarded-For is believed (addresses or networks, "10.0.0.0/8"); none by default.
     trusted_proxies: tuple[str, ...] = ()
@@ -141,6 +142,7 @@ def load_settings(**overrides) -> Settings:
         allowed_hosts=tuple(h.strip().lower() for h in _env("ALLOWED_HOSTS").split(",") if h.strip()),
         access_log=_flag("ACCESS_LOG", False),
         check_link_days=int(_env("CHECK_LINK_DAYS", "90")),
+        submitter_retention_days=int(_env("SUBMITTER_RETENTION_DAYS", "90")),
         security_contact=_env("SECURITY_CONTACT"),
         trusted_proxies=parse_networks(_env("TRUSTED_PROXIES")),
     )

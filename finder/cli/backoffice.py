@@ -8,6 +8,7 @@ import click
 
 from finder.cli.common import open_services
 from finder.domain import ValidationErrors, messages
+from finder.operations import retention
 from finder.queries import review
 
 
@@ -59,4 +60,20 @@ def remind_command() -> None:
     click.echo(f"{sent} reminders {where}; {skipped} stale listings have no email address.")
 
 
-commands = [create_user_command, remind_command]
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Say what would be forgotten, without changing anything.")
+def purge_command(dry_run: bool) -> None:
+    """Forget what people sent once it is no longer needed (ESOL_FINDER_SUBMITTER_RETENTION_DAYS); run it daily."""
+    services = open_services()
+    try:
+        days = services.settings.submitter_retention_days
+        report = retention.purge(services.sessions, days, dry_run=dry_run)
+    finally:
+        services.close()
+    verb = "would be" if dry_run else "were"
+    click.echo(f"Older than {days} days: {report.submissions} decided submissions' senders, "
+               f"{report.audit_entries} audit entries' public addresses and {report.outbox_messages} outbox e-mails "
+               f"{verb} forgotten; {report.login_sessions} ended sessions and reset links {verb} deleted.")
+
+
+commands = [create_user_command, remind_command, purge_command]
