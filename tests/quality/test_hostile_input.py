@@ -112,3 +112,20 @@ def test_a_huge_url_is_refused_before_any_page_is_built(client):
     assert len(response.content) < 100
     assert "content-security-policy" in response.headers
     assert client.get("/search", params={"q": "english " * 100}).status_code == 200
+
+
+def test_ids_in_back_office_forms_go_through_the_same_parser(fixture_catalogue, client, coordinator, ids):
+    from tests.accounts import csrf, log_in
+
+    log_in(client)
+    course_id = ids()["entry-1-day"]
+    for audit_id in ("99999999999999999999999", "9223372036854775807", "-1", "1e3", ""):
+        response = client.post(f"/backoffice/courses/{course_id}/restore",
+                               data={"audit_id": audit_id, "csrf_token": csrf(client, "/backoffice/")},
+                               follow_redirects=False)
+        assert response.status_code == 404, audit_id
+    response = client.post("/backoffice/users", data={
+        "email": "new@example.org", "name": "New", "role": "partner", "organisation_id": "9223372036854775807",
+        "password": "a long enough secret", "confirm_password": "a long enough secret",
+        "csrf_token": csrf(client, "/backoffice/users")})
+    assert response.status_code == 400 and "Choose the organisation" in response.text

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from finder.domain import ValidationErrors, submissions
+from finder.domain.numbers import NumberError, parse_id
 from finder.i18n import gettext
 from finder.queries import listings, review
 from finder.web.kit.auth import current_user, login_required
@@ -100,9 +101,9 @@ async def restore(request: Request):
     course = _course(request)
     form = await verify_csrf(request)
     try:
-        audit_id = int(form.get("audit_id") or 0)
+        audit_id = parse_id(form.get("audit_id") or "")
         services(request).catalogue.restore_version(course.id, audit_id, actor=current_user(request).email)
-    except (ValueError, LookupError):
+    except (NumberError, LookupError):
         raise HTTPException(404) from None
     except ValidationErrors:
         return redirect_with(request, f"/backoffice/courses/{course.id}/history",

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from finder.domain import ValidationErrors
 from finder.domain.accounts import ROLES
+from finder.domain.numbers import NumberError, parse_id
 from finder.i18n import gettext
 from finder.queries import review
 from finder.web.kit.auth import accounts, current_user, hashing, login_required
@@ -27,6 +28,13 @@ def _users_page(request, values=None, errors=None, status_code=200):
         "values": values or {"role": "partner"}, "errors": errors or {}}, status_code=status_code)
 
 
+
+def _id_or_none(raw: str) -> int | None:
+    try:
+        return parse_id(raw)
+    except NumberError:
+        return None
+
 @login_required("coordinator")
 async def users(request: Request):
     return _users_page(request)
@@ -41,7 +49,7 @@ async def create_user(request: Request):
             accounts(request).create_user,
             email=values["email"], name=values["name"], role=values["role"],
             password=str(form.get("password") or ""), confirm=str(form.get("confirm_password") or ""),
-            organisation_id=int(values["organisation_id"]) if values["organisation_id"].isdigit() else None,
+            organisation_id=_id_or_none(values["organisation_id"]),
             actor=current_user(request).email)
     except ValidationErrors as exc:
         return _users_page(request, values, error_texts(exc.errors), status_code=400)

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from finder import i18n
+from finder.domain.numbers import NumberError, parse_integer
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
@@ -31,8 +32,8 @@ SEARCH_PARAMS = ("q", "creche", "level", "kind", "day", "time", "free", "women",
 
 def _size(raw: str | None) -> int:
     try:
-        value = int(raw or DEFAULT_SIZE)
-    except ValueError:
+        value = parse_integer(raw or DEFAULT_SIZE)
+    except NumberError:
         return DEFAULT_SIZE
     return value if value in EMBED_SIZES else DEFAULT_SIZE
 
