@@ -22,19 +22,41 @@ class RateLimiter:
         self._hits: dict[str, deque] = {}
         self._lock = threading.Lock()
 
+    def _recent(self, key: str, now: float) -> deque:
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        return hits
+
     def allow(self, key: str) -> bool:
         """Record one attempt for `key`; False when it is over the limit for the window."""
         now = self.clock()
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
+            hits = self._recent(key, now)
             if len(hits) >= self.limit:
                 return False
             hits.append(now)
             if len(self._hits) > 10000:
                 self._forget_idle(now)
             return True
+
+    def full(self, key: str) -> bool:
+        """Whether `key` has used up the window, recording nothing (for limits that count only
+        what was accepted: ask first, `record` after)."""
+        now = self.clock()
+        with self._lock:
+            full = len(self._recent(key, now)) >= self.limit
+            if not self._hits[key]:
+                del self._hits[key]
+            return full
+
+    def record(self, key: str) -> None:
+        """Count one accepted use for `key`."""
+        now = self.clock()
+        with self._lock:
+            self._recent(key, now).append(now)
+            if len(self._hits) > 10000:
+                self._forget_idle(now)
 
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:

@@ -13,7 +13,7 @@ from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
-from finder.web.partners.common import lookup, mailer, spam_checks, too_many
+from finder.web.partners.common import count_send, lookup, mailer, over_form_limit, too_many
 
 
 def _add_page(request, payload, errors=None, status_code=200):
@@ -32,7 +32,7 @@ async def add_class(request: Request):
     if form.get("website_url"):
         # A robot filled in the hidden field: thank it and keep nothing.
         return RedirectResponse("/add-a-class/thanks", status_code=303)
-    if not spam_checks(request, form):
+    if over_form_limit(request, "add-a-class"):
         return too_many(request)
     try:
         prepared = await run_in_threadpool(submissions.prepare, payload, lookup(request), require_submitter=True)
@@ -40,6 +40,7 @@ async def add_class(request: Request):
         return _add_page(request, payload, exc.errors, status_code=400)
     services(request).catalogue.submit("new", payload, submitter_name=payload.get("submitter_name", ""),
                                        submitter_email=payload["submitter_email"], actor=payload["submitter_email"])
+    count_send(request, "add-a-class")
     subject, body = messages.submission_received(prepared.listing.title)
     await run_in_threadpool(mailer(request).send, payload["submitter_email"], subject, body)
     return RedirectResponse("/add-a-class/thanks", status_code=303)

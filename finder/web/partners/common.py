@@ -1,4 +1,4 @@
-"""What the partners' pages share: the mailer, the postcode lookup, and the spam checks of public forms."""
+"""What the partners' pages share: the mailer, the postcode lookup, and the hourly limit of public forms."""
 
 from __future__ import annotations
 
@@ -24,9 +24,18 @@ def too_many(request: Request):
     return render(request, "partners/too_many.html", {}, status_code=429)
 
 
-def spam_checks(request: Request, form) -> bool:
-    """False for a filled-in honeypot or too many forms from one address in an hour."""
-    if form.get("website_url"):
-        return False
-    limit = limiter(request, "forms", services(request).settings.rate_limit_forms, FORM_WINDOW_SECONDS)
-    return limit.allow(client_key(request))
+def _form_limit(request: Request, name: str):
+    return limiter(request, f"form:{name}", services(request).settings.rate_limit_forms, FORM_WINDOW_SECONDS)
+
+
+def over_form_limit(request: Request, name: str) -> bool:
+    """Whether this address has already sent the form `name` as often as an hour allows.
+
+    Only accepted sends count (`count_send`), and each form counts on its own: ten corrections of a
+    class never stop the eleventh send, and a school's shared address that sent classes can still
+    report a problem."""
+    return _form_limit(request, name).full(client_key(request))
+
+
+def count_send(request: Request, name: str) -> None:
+    _form_limit(request, name).record(client_key(request))

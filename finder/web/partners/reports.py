@@ -16,7 +16,7 @@ from finder.queries import listings
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
-from finder.web.partners.common import mailer, spam_checks, too_many
+from finder.web.partners.common import count_send, mailer, over_form_limit, too_many
 
 
 def _public_course(request: Request) -> Course:
@@ -38,7 +38,7 @@ async def report(request: Request):
     form = await verify_csrf(request)
     if form.get("website_url"):
         return RedirectResponse(f"/courses/{course.id}/report/thanks", status_code=303)
-    if not spam_checks(request, form):
+    if over_form_limit(request, "report-a-problem"):
         return too_many(request)
     problem = str(form.get("problem") or "")
     details = str(form.get("details") or "").strip()[:2000]
@@ -57,6 +57,7 @@ async def report(request: Request):
     catalogue = services(request).catalogue
     catalogue.submit("report", {"details": details}, course_id=course.id, problem=problem, submitter_email=email,
                      actor=email or "public")
+    count_send(request, "report-a-problem")
     recipient = course.contact_email or course.organisation.email
     if recipient:
         link = f"{services(request).settings.base_url}/check/{catalogue.check_token(course.id)}"

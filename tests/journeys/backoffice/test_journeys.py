@@ -123,6 +123,29 @@ def test_forms_are_rate_limited_per_address(services):
     assert len(only(services, Submission)) == 2
 
 
+def test_only_accepted_sends_count_and_each_form_counts_on_its_own(services, fixture_catalogue, ids):
+    """A school or library shares one address: corrections never use up the hour, and sending
+    classes never stops the same address from reporting a problem."""
+    from starlette.testclient import TestClient
+
+    from finder.web.app import create_app
+
+    services.settings = services.settings.with_(rate_limit_forms=2)
+    course_id = ids()["entry-1-day"]
+    with TestClient(create_app(services=services, prepare=False)) as client:
+        token = csrf(client, "/add-a-class")
+        for _ in range(5):  # five sends with a mistake: refused with the form, not counted
+            assert post_form(client, "/add-a-class", {**FORM, "submitter_email": "not-an-address"},
+                             token).status_code == 400
+        assert post_form(client, "/add-a-class", FORM, token).status_code == 200
+        assert post_form(client, "/add-a-class", {**FORM, "title": "Another"}, token).status_code == 200
+        assert post_form(client, "/add-a-class", {**FORM, "title": "Third"}, token).status_code == 429
+        report = post_form(client, f"/courses/{course_id}/report", {"problem": "wrong-time"})
+    assert report.status_code == 200 and "Thank you for telling us" in report.text
+    kinds = sorted(s.kind for s in only(services, Submission))
+    assert kinds == ["new", "new", "report"]
+
+
 def test_public_form_needs_csrf(client, services):
     client.get("/add-a-class")
     assert client.post("/add-a-class", data=FORM).status_code == 403
