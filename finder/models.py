@@ -300,3 +300,21 @@ class CheckToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     course: Mapped[Course] = relationship()
+
+
+class EligibilityRule(Base):
+    """A coordinator's change to one of the shipped rules of "Can I join for free?"
+    (`finder.domain.eligibility.DEFAULT_RULES`, by key): a rule with no row here is as shipped.
+    Holds no answers of anyone's: the helper's answers are never stored."""
+
+    __tablename__ = "eligibility_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    statuses: Mapped[list] = mapped_column(JSON, default=list)
+    min_months: Mapped[int] = mapped_column(Integer, default=0)
+    ages: Mapped[list] = mapped_column(JSON, default=list)
+    needs_benefits: Mapped[bool] = mapped_column(Boolean, default=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")

@@ -22,6 +22,7 @@ from finder.geo.postcodes import PostcodeDirectory
 from finder.geo.shapes import Place
 from finder.operations.accounts import Accounts
 from finder.operations.catalogue import Catalogue
+from finder.operations.eligibility import EligibilityRules
 from finder.operations.outbox import Mailer
 from finder.operations.shortlinks import ShortLinks
 from finder.oruk.lookup import DirectoryCache
@@ -63,6 +64,7 @@ class Services:
     mailer: Mailer
     short_links: ShortLinks
     postcodes: Postcodes
+    eligibility: EligibilityRules
     geocoder: AddressGeocoder | None = None
     oruk_directory: DirectoryCache = field(default_factory=DirectoryCache)
 
@@ -92,4 +94,4 @@ def build_services(settings: Settings, *, postcodes: PostcodeDirectory | None = 
                           check_link_days=settings.check_link_days)
     return Services(settings=settings, engine=engine, sessions=sessions, search=search, catalogue=catalogue,
                     accounts=Accounts(sessions), mailer=Mailer(settings, sessions), short_links=ShortLinks(sessions),
-                    postcodes=directory, geocoder=geocoder)
+                    postcodes=directory, eligibility=EligibilityRules(sessions), geocoder=geocoder)

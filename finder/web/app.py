@@ -18,12 +18,13 @@ from starlette.staticfiles import StaticFiles
 from finder.services import Services, build_services
 from finder.settings import Settings, load_settings
 from finder.web import backoffice, partners
-from finder.web.backoffice import bulk
+from finder.web.backoffice import bulk, eligibility
 from finder.web.kit.middleware import LocaleMiddleware
 from finder.web.kit.rendering import render
 from finder.web.kit.security import outer_ring
 from finder.web.kit.templating import STATIC_DIR, make_templates
 from finder.web.public import api, pages
+from finder.web.public import help as help_pages
 from finder.web.sharing import calendar, embed, feed, oruk, share, signpost
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         *api.routes,
         *backoffice.routes,
         *partners.routes,
-        *bulk.routes,
+        *bulk.routes, *eligibility.routes, *help_pages.routes,
         *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
         Mount("/oruk", app=oruk.make_app(services)),
         Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),
