@@ -93,9 +93,13 @@ class Answers:
     benefits: str
 
 
+# Sent by the form itself, so a form sent with nothing chosen is told what to answer.
+ASKED = "asked"
+
+
 def asked(params: Mapping[str, str]) -> bool:
-    """True when the helper's form was sent (any question answered, even wrongly)."""
-    return any(name in params for name in QUESTIONS)
+    """True when the helper's form was sent (`asked=1`, or any question answered, even wrongly)."""
+    return any(name in params for name in (ASKED, *QUESTIONS))
 
 
 def parse_answers(params: Mapping[str, str]) -> Answers:

@@ -127,6 +127,12 @@ def test_an_incomplete_form_says_what_is_missing_and_keeps_the_answers_given(cat
     assert "free-list" not in page.text
 
 
+def test_the_form_sent_with_nothing_chosen_asks_for_every_answer(catalogue, client):
+    page = client.get("/help/free", params={"asked": "1"})
+    assert page.status_code == 400
+    assert page.text.count('<a href="#') >= 4 and "Choose your age" in page.text
+
+
 def test_a_made_up_answer_is_a_clear_error_not_a_crash(catalogue, client):
     page = client.get("/help/free", params={"status": "<script>alert(1)</script>", "since": "9" * 400,
                                             "age": "19-plus", "benefits": "yes"})

@@ -32,9 +32,11 @@ def test_nothing_asked_yet_is_not_an_error():
     assert not e.asked({})
     assert not e.asked({"lang": "ar"})
     assert e.asked({"age": ""})
+    assert e.asked({"asked": "1"})  # the form sent with nothing chosen
 
 
 @pytest.mark.parametrize("params, missing", [
+    ({"asked": "1"}, {"status", "since", "age", "benefits"}),
     ({"status": "asylum"}, {"since", "age", "benefits"}),
     ({"status": "asylum", "since": "6-months-to-3-years", "age": "19-plus"}, {"benefits"}),
     ({"status": "martian", "since": "forever", "age": "99", "benefits": "maybe"}, {"status", "since", "age", "benefits"}),
