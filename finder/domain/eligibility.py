@@ -281,8 +281,8 @@ FREE, ASK, PAY = "free", "ask", "pay"
 @dataclass(frozen=True)
 class Verdict:
     """For one listing and one person: `outcome` is FREE, ASK or PAY; `reason` a code
-    ("free-for-everyone", "rule", "depends", "unsaid-who", "fee", "not-in-groups"), with the rules that
-    fit (FREE) and the questions the answer depends on (ASK)."""
+    ("free-for-everyone", "rule", "depends", "unsaid-who", "fee", "not-in-groups", "only-for-groups"), with
+    the rules that fit (FREE) and the questions the answer depends on (ASK)."""
 
     outcome: str
     reason: str
@@ -292,11 +292,14 @@ class Verdict:
 
 
 def verdict(cost: str, eligibility: Iterable[str], rules: Iterable[Rule], answers: Answers) -> Verdict:
-    """Is a listing with this `cost` and `eligibility` free for the person who gave `answers`, and why."""
-    if cost == "free":
-        return Verdict(FREE, "free-for-everyone")
+    """Is a listing with this `cost` and `eligibility` free for the person who gave `answers`, and why.
+
+    A free listing that names groups is only for them (a refugee project, say): free for the person
+    when they fit one of the groups, as with concessions."""
     groups = tuple(g for g in RULE_GROUPS if g in set(eligibility or ()))
-    if cost != "concessions":
+    if cost == "free" and not groups:
+        return Verdict(FREE, "free-for-everyone")
+    if cost not in ("free", "concessions"):
         return Verdict(PAY, "fee")
     if not groups:
         return Verdict(ASK, "unsaid-who")
@@ -315,7 +318,7 @@ def verdict(cost: str, eligibility: Iterable[str], rules: Iterable[Rule], answer
         return Verdict(FREE, "rule", rules=tuple(fitting), groups=groups)
     if depends:
         return Verdict(ASK, "depends", depends_on=tuple(q for q in QUESTIONS if q in depends), groups=groups)
-    return Verdict(PAY, "not-in-groups", groups=groups)
+    return Verdict(PAY, "only-for-groups" if cost == "free" else "not-in-groups", groups=groups)
 
 
 # -- in plain words, in the reader's language ----------------------------------------------------
@@ -363,6 +366,9 @@ def explain(result: Verdict) -> str:
                        "Ask the provider.")
     if result.reason == "fee":
         return gettext("This class charges a fee.")
+    if result.reason == "only-for-groups":
+        return gettext("This class is only for: %(groups)s. From your answers it may not be for you: "
+                       "ask the provider.", groups=group_names(result.groups))
     return gettext("This class is free only for: %(groups)s. From your answers you may have to pay: "
                    "ask the provider.", groups=group_names(result.groups))
 

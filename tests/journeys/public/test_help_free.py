@@ -29,6 +29,7 @@ COURSES = [
                      eligibility=["residents"], fee_note="£250 unless you are eligible for funding"),
     factories.course("benefits-class", "Jobcentre English", "centre", cost="concessions", eligibility=["benefits"]),
     factories.course("some-people", "Evening English", "college", cost="concessions", eligibility=["anyone"]),
+    factories.course("refugee-project", "Refugee Project English", "church", cost="free", eligibility=["refugees"]),
 ]
 DRAFT = factories.course("draft-refugees", "Unpublished Refugee Class", "church", cost="concessions",
                          eligibility=["refugees"])
@@ -75,7 +76,7 @@ def test_a_person_seeking_asylum_for_eight_months_sees_what_is_free_for_them_and
     assert page.status_code == 200
     assert listed(page.text, "free-list") == ["Asylum Drop-in English", "College ESOL Entry 2", "Free Conversation Club"]
     assert listed(page.text, "ask-list") == ["Evening English"]
-    assert listed(page.text, "pay-list") == ["Jobcentre English", "Refugee Welcome English"]
+    assert listed(page.text, "pay-list") == ["Jobcentre English", "Refugee Project English", "Refugee Welcome English"]
     assert "1 other class charges a fee." in page.text
     assert "Unpublished Refugee Class" not in page.text and "Level 2 English" not in page.text
     why = reasons(page.text)
@@ -85,6 +86,7 @@ def test_a_person_seeking_asylum_for_eight_months_sees_what_is_free_for_them_and
     assert "waited 6 months or more" in page.text  # the guidance behind it
     assert why["Evening English"].startswith("This class is free or cheaper for some people, but the listing does not say who")
     assert why["Refugee Welcome English"].startswith("This class is free only for: Refugees.")
+    assert why["Refugee Project English"].startswith("This class is only for: Refugees.")
     # Links go to the course pages.
     ids = {c: i for c, i in _ids(catalogue).items()}
     assert f'href="/courses/{ids["asylum-drop-in"]}"' in page.text
@@ -101,7 +103,8 @@ def test_a_newer_arrival_is_told_to_ask_where_their_answer_decides_it(catalogue,
 
 def test_a_refugee_not_sure_about_benefits(catalogue, client):
     page = client.get("/help/free", params=REFUGEE_NOT_SURE)
-    assert listed(page.text, "free-list") == ["Free Conversation Club", "Refugee Welcome English"]
+    assert listed(page.text, "free-list") == ["Free Conversation Club", "Refugee Project English",
+                                              "Refugee Welcome English"]
     assert listed(page.text, "ask-list") == ["College ESOL Entry 2", "Evening English", "Jobcentre English"]
     assert listed(page.text, "pay-list") == ["Asylum Drop-in English"]
     assert "whether you get benefits or have a low income" in reasons(page.text)["Jobcentre English"]

@@ -58,6 +58,19 @@ def test_a_free_class_is_free_for_everyone(answers):
 
 
 @pytest.mark.parametrize("answers", ALL_ANSWERS, ids=str)
+def test_a_free_class_only_for_some_groups_is_free_for_them(answers):
+    result = judge("free", ["asylum-seekers", "refugees"], answers)
+    if answers.status in ("asylum", "refugee"):
+        assert (result.outcome, result.reason) == (FREE, "rule")
+    elif answers.status == "unsaid":
+        assert (result.outcome, result.reason, result.depends_on) == (ASK, "depends", ("status",))
+    else:
+        assert (result.outcome, result.reason) == (PAY, "only-for-groups")
+        assert e.explain(result) == ("This class is only for: People seeking asylum or Refugees. From your answers "
+                                     "it may not be for you: ask the provider.")
+
+
+@pytest.mark.parametrize("answers", ALL_ANSWERS, ids=str)
 def test_a_class_with_a_fee_is_never_free(answers):
     result = judge("fee", ["refugees", "asylum-seekers", "benefits", "residents"], answers)
     assert (result.outcome, result.reason) == (PAY, "fee")
