@@ -7,6 +7,7 @@ rules, no I/O: the web forms, the importers, the ORUK importer and the commands 
   translations; `accounts`: back-office accounts (roles, passwords);
 - `submissions`: the listing form and what people send in; `diff`: what a change would change;
   `messages`: the e-mails the site sends.
+- `eligibility`: who can join free (the questions of /help/free, the rules coordinators edit, the verdicts).
 
 A rule raises `ValidationErrors` keyed by its own field names; each caller says where an error
 goes (a form field, a spreadsheet column, an ORUK problem).
