@@ -32,9 +32,15 @@ async def free(request: Request):
     with app_services.sessions() as db:
         rules = rules_query.rules(db)
         if answers is not None:
+            # Many listings share a cost and groups: weigh and word each pair once.
+            seen: dict[tuple, tuple] = {}
             for course in rules_query.candidate_courses(db, app_services.settings.hide_after_days):
-                result = eligibility.verdict(course.cost, course.eligibility, rules, answers)
-                results[result.outcome].append((course, result))
+                pair = (course.cost, tuple(course.eligibility or ()))
+                if pair not in seen:
+                    result = eligibility.verdict(course.cost, course.eligibility, rules, answers)
+                    seen[pair] = (result, eligibility.explain(result))
+                result, reason = seen[pair]
+                results[result.outcome].append((course, result, reason))
             fee_count = rules_query.fee_course_count(db)
     response = render(request, "public/help/free.html", {
         "values": values, "errors": errors, "answers": answers, "results": results, "fee_count": fee_count,
