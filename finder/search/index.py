@@ -380,16 +380,28 @@ class IndexStore:
                 shutil.rmtree(child, ignore_errors=True)
 
     def update(self, upserts: Iterable[dict], deletes: Iterable[int], version: int) -> None:
-        """Apply changed courses to the live index in one commit and stamp the new version."""
+        """Apply changed courses to the live index in one commit and stamp the new version.
+
+        The documents to replace are found with one searcher (Whoosh's `update_document` opens one
+        for each); from `PARALLEL_FROM` documents on (a large import) they are written by one
+        process per core, as a rebuild is."""
+        upserts = list(upserts)
         ix = self.index()
-        writer = ix.writer(timeout=10)
+        replaced = list(dict.fromkeys([str(course_id) for course_id in deletes] + [d["id"] for d in upserts]))
+        with ix.searcher() as searcher:
+            docnums = [n for text in replaced for n in searcher.document_numbers(id=text)]
+        procs = min(_cores(), 4) if len(upserts) >= PARALLEL_FROM else 1
+        if procs > 1:
+            writer = ix.writer(procs=procs, limitmb=512, multisegment=True, timeout=10)
+        else:
+            writer = ix.writer(timeout=10)
         try:
-            for course_id in deletes:
-                writer.delete_by_term("id", str(course_id))
+            for docnum in docnums:
+                writer.delete_document(docnum)
             new_words: set[str] = set()
             for document in upserts:
                 new_words |= document.pop(VOCABULARY_KEY, set())
-                writer.update_document(**document)
+                writer.add_document(**document)
         except BaseException:
             writer.cancel()
             raise

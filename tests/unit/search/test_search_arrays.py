@@ -138,3 +138,37 @@ def test_quick_distances_over_arrays_are_the_quick_distances(store):
             assert quick[n] == pytest.approx(min(approximate_miles(origin, tuple(p)) for p in points), rel=1e-12)
         else:
             assert quick[n] == np.inf
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_large_update_finds_what_a_fresh_build_finds(tmp_path, monkeypatch, parallel):
+    """A large import's update (written by several processes from `PARALLEL_FROM` documents on)
+    replaces the courses it changes and adds the new ones."""
+    from finder.search import index
+
+    rng = random.Random(9)
+    courses = [tied_course(n, rng) for n in range(1, 301)]
+    monkeypatch.setattr(index, "PARALLEL_FROM", 100 if parallel else 10**6)
+    monkeypatch.setattr(index, "_cores", lambda: 2)
+    updated = IndexStore(tmp_path / "updated")
+    updated.rebuild((course_document(c) for c in courses[:60]), version=1)
+    for course in courses[:30]:
+        course.title = "Evening conversation café"
+    updated.update([course_document(c) for c in courses[:250]], [55, 56], version=2)
+    fresh = IndexStore(tmp_path / "fresh")
+    fresh.rebuild((course_document(c) for c in courses[:250] if c.id not in (55, 56)), version=1)
+    fresh.update([course_document(c) for c in courses[54:56]], [], version=2)  # back again, as upserts win
+    for query_string in QUERIES + ["q=evening", "creche=1", ""]:
+        params = dict(p.split("=") for p in query_string.split("&") if p)
+        found = []
+        for store in (updated, fresh):
+            ids: set[int] = set()
+            for page in (1, 2, 3):
+                parsed = parse({**params, "per_page": "100", "page": str(page)}).query
+                outcome = engine.run(store, parsed, None, visible_since=0, explain_empty=False)
+                ids |= {h.course_id for h in outcome.hits}
+            found.append((outcome.total, ids))
+        assert found[0] == found[1]
+    assert updated.searcher().doc_count() == 250
+    updated.close()
+    fresh.close()
