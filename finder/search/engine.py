@@ -34,6 +34,7 @@ _STEM = stemmed()
 
 FIELD_BOOSTS = (("title", 3.0), ("organisation", 2.0), ("venue", 1.5), ("description", 1.0))
 MAX_TERMS = 12
+KEPT_CORRECTIONS = 20_000
 
 
 @dataclass
@@ -111,22 +112,29 @@ def _variant_parts(variant: str, boost: float = 1.0) -> list[Q.Query]:
     return parts
 
 
-def _word_query(word: str, vocabulary: list[str] | None = None) -> Q.Query:
+def _word_query(word: str, vocabulary: list[str] | None = None, corrections=None) -> Q.Query:
     """Every way a typed word may match: stemmed in each field, in other languages, and,
     when the catalogue does not contain the word as typed, its near spellings (typos)."""
     if _is_english(word):  # the index holds all of these as one word
         return Q.Or(_variant_parts(ENGLISH_IDEA))
     parts = _variant_parts(word)
     if vocabulary and not _known(vocabulary, word):
-        for correction in _corrections(vocabulary, word):
+        found = corrections.get(word) if corrections is not None else None
+        if found is None:
+            found = _corrections(vocabulary, word)
+            if corrections is not None:
+                if len(corrections) >= KEPT_CORRECTIONS:
+                    corrections.clear()
+                corrections[word] = found
+        for correction in found:
             parts += _variant_parts(correction, boost=0.5)
     return Q.Or(parts)
 
 
-def word_queries(text: str, vocabulary: list[str] | None = None) -> list[Q.Query]:
+def word_queries(text: str, vocabulary: list[str] | None = None, corrections=None) -> list[Q.Query]:
     """One query per word; all must match. With the catalogue's vocabulary, typos are corrected
     from its own words."""
-    return [_word_query(w, vocabulary) for w in words_of(text)]
+    return [_word_query(w, vocabulary, corrections) for w in words_of(text)]
 
 
 
@@ -211,7 +219,7 @@ def run(store, query: SearchQuery, place: SearchArea | None = None, now: dt.date
     scorer on postings the store keeps (`scoring`), by distance or by next session.
     """
     searcher = store.searcher()
-    per_word = word_queries(query.q, store.vocabulary())
+    per_word = word_queries(query.q, store.vocabulary(), getattr(store, "corrections", None))
     words = Q.And(per_word) if per_word else None
     parts = filter_parts(query, place, visible_since)
 

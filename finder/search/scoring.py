@@ -76,7 +76,8 @@ class TermPostings:
     `budget` postings are kept. Segments never change once written, so what is kept stays true
     until the segment is merged away. Frequencies are kept as float32, as Whoosh stores them."""
 
-    def __init__(self, budget: int = 2_000_000):
+    def __init__(self, budget: int = 4_000_000):
+        self.budget = budget
         self._kept: LRUCache = LRUCache(maxsize=budget, getsizeof=lambda postings: len(postings[0]) + 1)
         self._lengths: dict[tuple[str, str], np.ndarray] = {}
         self._lock = threading.Lock()

@@ -172,3 +172,17 @@ def test_a_large_update_finds_what_a_fresh_build_finds(tmp_path, monkeypatch, pa
     assert updated.searcher().doc_count() == 250
     updated.close()
     fresh.close()
+
+
+def test_a_typo_is_corrected_from_words_added_since_it_was_last_corrected(tmp_path):
+    rng = random.Random(2)
+    courses = [tied_course(n, rng) for n in range(1, 41)]
+    store = IndexStore(tmp_path / "index")
+    store.rebuild((course_document(c) for c in courses), version=1)
+    store.warm()
+    typo = parse({"q": "zumbba"}).query
+    assert engine.run(store, typo, None, visible_since=0).total == 0
+    courses[0].title = "Zumba and English"
+    store.update([course_document(courses[0])], [], version=2)
+    assert [h.course_id for h in engine.run(store, typo, None, visible_since=0).hits] == [courses[0].id]
+    store.close()
