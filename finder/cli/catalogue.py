@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import click
 
@@ -52,11 +53,11 @@ def demo() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--demo", "with_demo", is_flag=True, help="Load the demo catalogue first if the catalogue is empty.")
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; each has its own listening socket (SO_REUSEPORT) so the kernel spreads "
+                   "connections across them.")
 def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
-    """Run the web app with uvicorn."""
-    import uvicorn
-
+    """Run the web app with uvicorn (uvloop and httptools)."""
     services = open_services()
     ensure_postcodes(services)
     if with_demo:
@@ -64,14 +65,92 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
             empty = listings.count_published(db) == 0
         if empty:
             load_demo(services)
-    click.echo(f"ESOL Finder on http://{host}:{port}/")
-    # No access log unless the operator asks for one (ESOL_FINDER_ACCESS_LOG=1): it would record every
-    # visitor's address and every search's words, postcode and coordinates.
-    uvicorn.run("finder.web.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_level="info",
-                access_log=services.settings.access_log,
-                # X-Forwarded-For/-Proto believed only from ESOL_FINDER_TRUSTED_PROXIES (none by default: an
-                # empty list, not uvicorn's own default of 127.0.0.1), as finder.web.kit.ratelimit does.
-                forwarded_allow_ips=list(services.settings.trusted_proxies))
+    settings = services.settings
+    services.close()  # the index was brought up to date once, here; each worker opens its own
+    click.echo(f"ESOL Finder on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})")
+    options = _server_options(settings)
+    if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
+        import uvicorn
+
+        uvicorn.run("finder.web.asgi:app", host=host, port=port, workers=workers, **options)
+        return
+    _serve_workers(host, port, workers, options)
+
+
+def _server_options(settings) -> dict:
+    return dict(
+        proxy_headers=True, log_level="info",
+        # No access log unless the operator asks for one (ESOL_FINDER_ACCESS_LOG=1): it would record every
+        # visitor's address and every search's words, postcode and coordinates.
+        access_log=settings.access_log,
+        # X-Forwarded-For/-Proto believed only from ESOL_FINDER_TRUSTED_PROXIES (none by default: an
+        # empty list, not uvicorn's own default of 127.0.0.1), as finder.web.kit.ratelimit does.
+        forwarded_allow_ips=list(settings.trusted_proxies),
+        # uvloop and httptools when installed (they are by default), asyncio and h11 otherwise.
+        loop="auto", http="auto",
+    )
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A socket of this worker's own on the shared port: with SO_REUSEPORT the kernel hands each new
+    connection to one of the workers' sockets in turn (by a hash of its addresses), where one shared
+    socket lets whichever worker wakes first take a whole burst of keep-alive connections."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _worker(host: str, port: int, options: dict) -> None:
+    import uvicorn
+
+    sock = _listening_socket(host, port)
+    config = uvicorn.Config("finder.web.asgi:app", **options)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _serve_workers(host: str, port: int, workers: int, options: dict) -> None:
+    """Start `workers` processes, each serving on its own SO_REUSEPORT socket; restart any that dies;
+    stop them all on Ctrl+C or SIGTERM."""
+    import multiprocessing
+    import signal
+    import time
+
+    _listening_socket(host, port).close()  # the port is free (or this fails here, once, plainly)
+    context = multiprocessing.get_context("spawn")
+    stopping = False
+
+    def start():
+        process = context.Process(target=_worker, args=(host, port, options), daemon=False)
+        process.start()
+        return process
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    processes = [start() for _ in range(workers)]
+    try:
+        while not stopping:
+            time.sleep(0.5)
+            for n, process in enumerate(processes):
+                if not process.is_alive() and not stopping:
+                    click.echo(f"worker {process.pid} stopped (exit code {process.exitcode}): starting another", err=True)
+                    processes[n] = start()
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
 
 
 @click.command()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +30,7 @@ from finder.models import (
 )
 
 Notify = Callable[[list[int], int], None]
+UNKNOWN: Any = object()  # "not looked up yet" (None means "looked up: there is none")
 
 
 def course_snapshot(course: Course) -> dict:
@@ -94,21 +95,25 @@ class Catalogue:
         self.geocoder = geocoder  # an online geocoder (finder.geo.geocoding.AddressGeocoder) when configured
 
     # -- organisations and venues -------------------------------------------------------
-    def upsert_organisation(self, db: Session, data: dict) -> Organisation:
+    def upsert_organisation(self, db: Session, data: dict, *, existing=UNKNOWN, flush: bool = True) -> Organisation:
+        """Create or update an organisation by key. `existing`: the one with that key (or None), when
+        the caller already looked it up; `flush=False` leaves the write to the caller's next flush."""
         key = data.get("key") or slugify(data["name"])
-        org = db.scalar(select(Organisation).where(Organisation.key == key))
+        org = db.scalar(select(Organisation).where(Organisation.key == key)) if existing is UNKNOWN else existing
         if org is None:
             org = Organisation(key=key, name=data["name"])
             db.add(org)
         for name in ("name", "kind", "website", "email", "phone", "description"):
             if data.get(name) is not None:
                 setattr(org, name, data[name])
-        db.flush()
+        if flush:
+            db.flush()
         return org
 
-    def upsert_venue(self, db: Session, data: dict, organisation: Organisation | None = None) -> Venue:
+    def upsert_venue(self, db: Session, data: dict, organisation: Organisation | None = None, *,
+                     existing=UNKNOWN, flush: bool = True) -> Venue:
         key = data.get("key") or slugify(f"{data['name']}-{data.get('postcode', '')}")
-        venue = db.scalar(select(Venue).where(Venue.key == key))
+        venue = db.scalar(select(Venue).where(Venue.key == key)) if existing is UNKNOWN else existing
         if venue is None:
             venue = Venue(key=key, name=data["name"])
             db.add(venue)
@@ -126,7 +131,8 @@ class Catalogue:
         if latitude is not None and longitude is not None:
             # Checked where they came in; checked again here, the one writer, so nothing off the map is stored.
             venue.latitude, venue.longitude = parse_latitude(latitude), parse_longitude(longitude)
-        db.flush()
+        if flush:
+            db.flush()
         return venue
 
     def _locate(self, venue: Venue):
@@ -156,8 +162,9 @@ class Catalogue:
         current = [(s.weekday, s.start_time, s.end_time, s.venue.key if s.venue else None, s.frequency,
                     s.term_time_only, s.valid_from, s.valid_to) for s in course.sessions]
         if wanted != current:
-            course.sessions.clear()
-            db.flush()
+            if course.sessions:
+                course.sessions.clear()
+                db.flush()
             for weekday, start, end, venue_key, frequency, term_time_only, valid_from, valid_to in wanted:
                 course.sessions.append(CourseSession(
                     weekday=weekday, start_time=start, end_time=end,
@@ -181,7 +188,20 @@ class Catalogue:
                     venues: dict[str, Venue], *, status: str | None = None, translations: dict | None = None,
                     source: str = "", actor: str = "system", action: str | None = None) -> tuple[Course, str]:
         """Create or update the course with this external key. Returns (course, 'created'|'updated'|'unchanged')."""
-        course = db.scalar(select(Course).where(Course.key == key))
+        course, before = self._stage_course(db, key, listing, organisation, venues, status=status,
+                                            translations=translations, source=source)
+        db.flush()
+        after = course_snapshot(course)
+        if before == after:
+            return course, "unchanged"
+        audit(db, actor, action or ("create" if before is None else "update"), "course", course.id, before, after)
+        return course, "created" if before is None else "updated"
+
+    def _stage_course(self, db: Session, key: str, listing: domain.Listing, organisation: Organisation,
+                      venues: dict[str, Venue], *, status: str | None = None, translations: dict | None = None,
+                      source: str = "", existing=UNKNOWN) -> tuple[Course, dict | None]:
+        """The course with this key created or changed in the session, not yet flushed; with its snapshot before."""
+        course = db.scalar(select(Course).where(Course.key == key)) if existing is UNKNOWN else existing
         before = course_snapshot(course) if course is not None else None
         if course is None:
             course = Course(key=key, organisation=organisation, title=listing.title, status=status or "draft",
@@ -197,12 +217,7 @@ class Catalogue:
             course.published_at = utcnow()
         if course.last_checked is None:
             course.last_checked = dt.date.today()
-        db.flush()
-        after = course_snapshot(course)
-        if before == after:
-            return course, "unchanged"
-        audit(db, actor, action or ("create" if before is None else "update"), "course", course.id, before, after)
-        return course, "created" if before is None else "updated"
+        return course, before
 
     def set_status(self, course_id: int, status: str, actor: str = "system") -> Course:
         if status not in domain.STATUSES:
@@ -452,6 +467,8 @@ class Catalogue:
         return report
 
     # -- bulk import (CSV, XLSX) ----------------------------------------------------------
+    IMPORT_CHUNK = 500
+
     def import_rows(self, rows, *, actor: str = "system", default_status: str | None = None, source: str = "import",
                     dry_run: bool = False) -> "ImportReport":
         """Write checked spreadsheet rows (`finder.imports.rows.PreparedRow`) in ONE transaction.
@@ -460,59 +477,103 @@ class Catalogue:
         status wins, then `default_status`; a new course with neither is "pending". One catalogue
         version and one index update for the whole file. With `dry_run` the same work is done and
         rolled back, so the report says exactly what a commit would do and nothing is written.
-        """
-        report = ImportReport()
-        changed_organisations, changed_venues, changed_courses = set(), set(), []
-        with self.sessions() as db:
-            from sqlalchemy.orm import selectinload
 
-            db.autoflush = False  # every step flushes what it writes; lazy loads need not flush again
-            # Load the courses the file updates in a few queries, not several per row.
-            keys = [row.key for row in rows]
-            existing = [course for start in range(0, len(keys), 500) for course in db.scalars(
-                select(Course).where(Course.key.in_(keys[start:start + 500])).options(
-                    selectinload(Course.organisation), selectinload(Course.translations),
-                    selectinload(Course.sessions).selectinload(CourseSession.venue)))]
+        For speed the records the file names are looked up in a few queries, and rows are written
+        `IMPORT_CHUNK` at a time: staged in the session, flushed together (inserts in batches), then
+        each row's changes compared and audited in row order, one audit entry per change as before.
+        """
+        from sqlalchemy.orm import selectinload
+
+        report = ImportReport()
+        changed_organisations: set[int] = set()
+        changed_venues: set[int] = set()
+        changed_courses: list[int] = []
+        with self.sessions() as db:
+            db.autoflush = False  # every chunk flushes what it writes; lazy loads need not flush again
+            keys = list(dict.fromkeys(row.key for row in rows))
+            org_keys = list(dict.fromkeys(row.organisation["key"] for row in rows))
+            venue_keys = list(dict.fromkeys([data["key"] for row in rows for data in row.venues] + [
+                session.venue_key for row in rows for session in row.listing.sessions if session.venue_key]))
+
+            def by_key(model, wanted, *options):
+                return {record.key: record for start in range(0, len(wanted), 500) for record in db.scalars(
+                    select(model).where(model.key.in_(wanted[start:start + 500])).options(*options))}
+
+            # The courses the file updates, organisations and venues it names: a few queries, not several a row.
+            existing_courses = by_key(Course, keys, selectinload(Course.organisation),
+                                      selectinload(Course.translations),
+                                      selectinload(Course.sessions).selectinload(CourseSession.venue))
+            known_organisations = by_key(Organisation, org_keys)
+            known_venues = by_key(Venue, venue_keys)
             organisations: dict[str, Organisation] = {}
             venues: dict[str, Venue] = {}
+            staged: list[tuple] = []
+            staged_keys: set[str] = set()
+
+            def finish() -> None:
+                db.flush()
+                for row, upserts, course, before in staged:
+                    row_changed = False
+                    for model, record, record_before in upserts:
+                        names = _ORGANISATION_FIELDS if model is Organisation else _VENUE_FIELDS
+                        after = {name: getattr(record, name) for name in names}
+                        if record_before == after:
+                            continue
+                        audit(db, actor, "create" if record_before is None else "update",
+                              model.__tablename__.rstrip("s"), record.id, record_before, after)
+                        row_changed = True
+                        (changed_organisations if model is Organisation else changed_venues).add(record.id)
+                    course_after = course_snapshot(course)
+                    if before == course_after:
+                        outcome = "updated" if row_changed else "unchanged"
+                    else:
+                        audit(db, actor, "create" if before is None else "update", "course", course.id, before,
+                              course_after)
+                        outcome = "created" if before is None else "updated"
+                    report.outcomes[row.number] = outcome
+                    if outcome != "unchanged":
+                        changed_courses.append(course.id)
+                db.flush()
+                staged.clear()
+                staged_keys.clear()
+
             for row in rows:
-                row_changed = False
+                if row.key in staged_keys or len(staged) >= self.IMPORT_CHUNK:
+                    finish()
+                upserts: list[tuple] = []
                 org = organisations.get(row.organisation["key"])
                 if org is None:
-                    org, changed = self._audited_upsert(
-                        db, Organisation, row.organisation["key"], _ORGANISATION_FIELDS, actor,
-                        lambda existing, row=row: self.upsert_organisation(db, row.organisation))
-                    organisations[org.key] = org
-                    row_changed |= changed
-                    if changed:
-                        changed_organisations.add(org.id)
+                    found = known_organisations.get(row.organisation["key"])
+                    before_fields = {name: getattr(found, name) for name in _ORGANISATION_FIELDS} if found else None
+                    org = self.upsert_organisation(db, row.organisation, existing=found, flush=False)
+                    organisations[org.key] = known_organisations[org.key] = org
+                    upserts.append((Organisation, org, before_fields))
                 for data in row.venues:
                     if data["key"] in venues:
                         continue
-                    venue, changed = self._audited_upsert(
-                        db, Venue, data["key"], _VENUE_FIELDS, actor,
-                        lambda existing, data=data, org=org: self.upsert_venue(
-                            db, _keep_coordinates(data, existing), org if existing is None else None))
-                    venues[venue.key] = venue
-                    row_changed |= changed
-                    if changed:
-                        changed_venues.add(venue.id)
+                    found = known_venues.get(data["key"])
+                    before_fields = {name: getattr(found, name) for name in _VENUE_FIELDS} if found else None
+                    venue = self.upsert_venue(db, _keep_coordinates(data, found), org if found is None else None,
+                                              existing=found, flush=False)
+                    venues[venue.key] = known_venues[venue.key] = venue
+                    upserts.append((Venue, venue, before_fields))
                 for session in row.listing.sessions:
                     key = session.venue_key
-                    if key and key not in venues:
-                        known = db.scalar(select(Venue).where(Venue.key == key))
-                        if known is not None:
-                            venues[key] = known
+                    if key and key not in venues and key in known_venues:
+                        venues[key] = known_venues[key]
+                course = existing_courses.get(row.key)
+                if course is None and row.key in report.created_keys:  # named again after its chunk was written
+                    course = db.scalar(select(Course).where(Course.key == row.key))
                 status = row.status or default_status
-                if status is None and db.scalar(select(Course.id).where(Course.key == row.key)) is None:
+                if status is None and course is None:
                     status = "pending"
-                course, outcome = self.save_course(db, row.key, row.listing, org, venues, status=status,
-                                                   translations=row.translations, source=source, actor=actor)
-                if outcome == "unchanged" and row_changed:
-                    outcome = "updated"
-                report.outcomes[row.number] = outcome
-                if outcome != "unchanged":
-                    changed_courses.append(course.id)
+                course, before = self._stage_course(db, row.key, row.listing, org, venues, status=status,
+                                                    translations=row.translations, source=source, existing=course)
+                if before is None:
+                    report.created_keys.add(row.key)
+                staged.append((row, upserts, course, before))
+                staged_keys.add(row.key)
+            finish()
             if changed_organisations:
                 changed_courses += db.scalars(select(Course.id).where(
                     Course.organisation_id.in_(changed_organisations))).all()
@@ -520,7 +581,7 @@ class Catalogue:
                 changed_courses += db.scalars(select(CourseSession.course_id).where(
                     CourseSession.venue_id.in_(changed_venues))).all()
             report.course_ids = list(dict.fromkeys(changed_courses))
-            del existing
+            del existing_courses
             if dry_run:
                 db.rollback()
                 return report
@@ -530,19 +591,6 @@ class Catalogue:
         if report.version is not None:
             self.notify(report.course_ids, report.version)
         return report
-
-    def _audited_upsert(self, db: Session, model, key: str, fields: tuple[str, ...], actor: str, write):
-        """Run an upsert, audit it if it changed anything; returns (record, changed)."""
-        existing = db.scalar(select(model).where(model.key == key))
-        before = {name: getattr(existing, name) for name in fields} if existing is not None else None
-        record = write(existing)
-        after = {name: getattr(record, name) for name in fields}
-        if before == after:
-            return record, False
-        audit(db, actor, "create" if before is None else "update", model.__tablename__.rstrip("s"), record.id,
-              before, after)
-        return record, True
-
 
 def _keep_coordinates(data: dict, venue: Venue | None) -> dict:
     """An existing venue whose postcode is unchanged keeps its coordinates (they may be more exact)."""
@@ -563,3 +611,4 @@ class ImportReport:
     outcomes: dict[int, str] = field(default_factory=dict)
     course_ids: list[int] = field(default_factory=list)
     version: int | None = None
+    created_keys: set[str] = field(default_factory=set)

@@ -13,19 +13,20 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
-import heapq
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.analysis import StandardAnalyzer
 from whoosh.spelling import ListCorrector
 
 from finder import domain
-from finder.geo.shapes import APPROXIMATION_ERROR, approximate_miles, bounding_box, distance_miles
+from finder.geo.shapes import APPROXIMATION_ERROR, EARTH_RADIUS_MILES, bounding_box, distance_miles
 from finder.search import scoring
 from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, Row, cells_within, facet, stemmed
 from finder.search.params import SearchQuery
+from finder.search.scoring import DOCS
 
 _WORDS = StandardAnalyzer()  # lowercases, drops English stop words such as "and", "for"
 _ANY_WORD = StandardAnalyzer(stoplist=None, minsize=1)
@@ -33,6 +34,7 @@ _STEM = stemmed()
 
 FIELD_BOOSTS = (("title", 3.0), ("organisation", 2.0), ("venue", 1.5), ("description", 1.0))
 MAX_TERMS = 12
+KEPT_CORRECTIONS = 20_000
 
 
 @dataclass
@@ -110,22 +112,29 @@ def _variant_parts(variant: str, boost: float = 1.0) -> list[Q.Query]:
     return parts
 
 
-def _word_query(word: str, vocabulary: list[str] | None = None) -> Q.Query:
+def _word_query(word: str, vocabulary: list[str] | None = None, corrections=None) -> Q.Query:
     """Every way a typed word may match: stemmed in each field, in other languages, and,
     when the catalogue does not contain the word as typed, its near spellings (typos)."""
     if _is_english(word):  # the index holds all of these as one word
         return Q.Or(_variant_parts(ENGLISH_IDEA))
     parts = _variant_parts(word)
     if vocabulary and not _known(vocabulary, word):
-        for correction in _corrections(vocabulary, word):
+        found = corrections.get(word) if corrections is not None else None
+        if found is None:
+            found = _corrections(vocabulary, word)
+            if corrections is not None:
+                if len(corrections) >= KEPT_CORRECTIONS:
+                    corrections.clear()
+                corrections[word] = found
+        for correction in found:
             parts += _variant_parts(correction, boost=0.5)
     return Q.Or(parts)
 
 
-def word_queries(text: str, vocabulary: list[str] | None = None) -> list[Q.Query]:
+def word_queries(text: str, vocabulary: list[str] | None = None, corrections=None) -> list[Q.Query]:
     """One query per word; all must match. With the catalogue's vocabulary, typos are corrected
     from its own words."""
-    return [_word_query(w, vocabulary) for w in words_of(text)]
+    return [_word_query(w, vocabulary, corrections) for w in words_of(text)]
 
 
 
@@ -165,15 +174,25 @@ def filter_parts(query: SearchQuery, place: SearchArea | None, visible_since: in
     return parts
 
 
-def _matching(queries: list[Q.Query], docs_for) -> set | None:
-    """The documents every query matches, as a set (smallest first, so it stays cheap), or None
-    when nothing narrows the search."""
+def _intersect(smaller: np.ndarray, larger: np.ndarray) -> np.ndarray:
+    """The numbers in both of two sorted arrays of distinct document numbers."""
+    if not len(smaller) or not len(larger):
+        return smaller[:0]
+    at = np.searchsorted(larger, smaller)
+    inside = at < len(larger)
+    inside[inside] = larger[at[inside]] == smaller[inside]
+    return smaller[inside]
+
+
+def _matching(queries: list[Q.Query], docs_for) -> np.ndarray | None:
+    """The documents every query matches, as a sorted array (smallest first, so it stays cheap),
+    or None when nothing narrows the search."""
     sets = sorted((docs_for(q) for q in queries), key=len)
     if not sets:
         return None
-    matched = set(sets[0])
+    matched = sets[0]
     for other in sets[1:]:
-        matched &= other
+        matched = _intersect(matched, other)
     return matched
 
 
@@ -200,7 +219,7 @@ def run(store, query: SearchQuery, place: SearchArea | None = None, now: dt.date
     scorer on postings the store keeps (`scoring`), by distance or by next session.
     """
     searcher = store.searcher()
-    per_word = word_queries(query.q, store.vocabulary())
+    per_word = word_queries(query.q, store.vocabulary(), getattr(store, "corrections", None))
     words = Q.And(per_word) if per_word else None
     parts = filter_parts(query, place, visible_since)
 
@@ -222,20 +241,75 @@ def run(store, query: SearchQuery, place: SearchArea | None = None, now: dt.date
     return outcome
 
 
-def _by_relevance(store, searcher, words: Q.Query, matched: set, limit: int | None = None) -> list[int]:
-    """Matched document numbers, best first (ties in index order, as Whoosh orders them)."""
-    scored = scoring.scores(searcher, words, matched, store.postings)
-    def key(docnum):
-        return (-scored.get(docnum, 0.0), docnum)
+def _by_relevance(store, searcher, words: Q.Query, matched: np.ndarray, limit: int | None = None) -> np.ndarray:
+    """Matched document numbers, best first (ties in index order, as Whoosh orders them).
+
+    Scored all at once over arrays (`scoring.score_array`); with a `limit`, only the documents
+    that can be among the first `limit` (a score at least the limit-th best) are sorted."""
+    _, scored = scoring.score_array(searcher, words, matched, store.postings)
+    negative = -scored
     if limit is not None and limit < len(matched):
-        return heapq.nsmallest(limit, matched, key=key)
-    return sorted(matched, key=key)
+        if limit <= 0:
+            return matched[:0]
+        cut = np.partition(negative, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(negative <= cut)  # ascending, so ties stay in index order
+        order = candidates[np.lexsort((candidates, negative[candidates]))][:limit]
+        return matched[order]
+    return matched[np.lexsort((np.arange(len(matched)), negative))]
 
 
-def _run(store, searcher, words, matched: set | None, query: SearchQuery, place, now,
+def _by_title(store, matched: np.ndarray, limit: int) -> np.ndarray:
+    """The first `limit` of the matched document numbers in title order (a search with no words)."""
+    ranks = store.title_ranks()[matched]
+    if limit < len(matched):
+        if limit <= 0:
+            return matched[:0]
+        first = np.argpartition(ranks, limit - 1)[:limit]
+        return matched[first[np.argsort(ranks[first], kind="stable")]]
+    return matched[np.argsort(ranks, kind="stable")]
+
+
+def _gather(starts: np.ndarray, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each document, its slice of a `RowTable` array: (indices of every element, where each
+    document's elements begin among them, how many each has)."""
+    first = starts[docnums]
+    counts = starts[docnums + 1] - first
+    begins = np.cumsum(counts) - counts
+    indices = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(begins, counts) + np.repeat(first, counts)
+    return indices, begins, counts
+
+
+def _approximate_nearest(table, docnums: np.ndarray, origin: tuple[float, float]) -> np.ndarray:
+    """`approximate_miles` to each document's nearest point, over arrays (inf for no point)."""
+    indices, begins, counts = _gather(table.point_starts, docnums)
+    nearest = np.full(len(docnums), np.inf)
+    if not len(indices):
+        return nearest
+    lat, lon = table.latitudes[indices], table.longitudes[indices]
+    # shapes.approximate_miles, operation for operation.
+    across = np.radians(lon - origin[1]) * np.cos(np.radians((origin[0] + lat) / 2))
+    along = np.radians(lat - origin[0])
+    miles = EARTH_RADIUS_MILES * np.hypot(across, along)
+    some = counts > 0
+    nearest[some] = np.minimum.reduceat(miles, begins[some])
+    return nearest
+
+
+def _upcoming_minutes(table, docnums: np.ndarray, now_minute: int) -> np.ndarray:
+    """Minutes until each document's next session (10**9 for none), over arrays."""
+    indices, begins, counts = _gather(table.minute_starts, docnums)
+    upcoming = np.full(len(docnums), 10**9, dtype=np.int64)
+    if len(indices):
+        until = (table.minutes[indices].astype(np.int64) - now_minute) % 10080
+        some = counts > 0
+        upcoming[some] = np.minimum.reduceat(until, begins[some])
+    return upcoming
+
+
+def _run(store, searcher, words, matched: np.ndarray | None, query: SearchQuery, place, now,
          count_only: bool = False) -> SearchOutcome:
     """One page of `matched` (None: every document), ranked. `words`, when given, scores them."""
-    if matched is not None and not matched:
+    if matched is not None and not len(matched):
         return SearchOutcome(0, [], query.page, query.per_page)
     sort = query.effective_sort
     start = (query.page - 1) * query.per_page
@@ -245,73 +319,88 @@ def _run(store, searcher, words, matched: set | None, query: SearchQuery, place,
         if count_only:
             return SearchOutcome(total, [], query.page, query.per_page)
         if words is None:
-            results = searcher.search(Q.Every(), filter=matched, limit=end, sortedby="title_sort", scored=False)
-            docnums = [hit.docnum for hit in results[start:end]]
+            every = matched if matched is not None else np.flatnonzero(store.live()).astype(DOCS)
+            docnums = _by_title(store, every, end)[start:end]
         else:
             assert matched is not None, "words always come with the set they matched"
             docnums = _by_relevance(store, searcher, words, matched, limit=end)[start:end]
-        hits = [Hit(int(searcher.stored_fields(docnum)["id"])) for docnum in docnums]
+        hits = [Hit(int(searcher.stored_fields(docnum)["id"])) for docnum in docnums.tolist()]
         return SearchOutcome(total, hits, query.page, query.per_page)
 
-    # Distance or next-session order, or an exact radius: look at every match once.
+    # Distance or next-session order, or an exact radius: every match is looked at, over arrays.
     if words is None:
-        docnums = sorted(matched) if matched is not None else list(searcher.reader().all_doc_ids())
+        ordered = matched if matched is not None else np.flatnonzero(store.live()).astype(DOCS)
     else:
         # Relevance only breaks ties here (courses at one venue, sessions at one time).
         assert matched is not None, "words always come with the set they matched"
-        docnums = _by_relevance(store, searcher, words, matched)
+        ordered = _by_relevance(store, searcher, words, matched)
     table = store.rows()
     now_minute = _week_minute(now or dt.datetime.now())
     origin = (place.latitude, place.longitude) if place is not None else None
-    # (approximate distance or None, position in relevance order, row), within the radius.
-    matches: list[tuple[float | None, int, Row]] = []
-    if place is None or origin is None:
-        matches = [(None, position, table[docnum]) for position, docnum in enumerate(docnums)]
-    else:
+    positions = np.arange(len(ordered))  # place in relevance (or index) order
+    approximate: np.ndarray | None = None
+    if origin is not None:
         radius = place.radius_miles
         sure, unsure = radius * (1 - APPROXIMATION_ERROR), radius * (1 + APPROXIMATION_ERROR)
-        for position, docnum in enumerate(docnums):
-            row = table[docnum]
-            approximate = _nearest(row.points, origin, approximate_miles)
-            if approximate is None or approximate > unsure:
-                continue
-            if approximate > sure and (_nearest(row.points, origin, distance_miles) or 0.0) > radius:
-                continue  # too near the edge to call quickly: measured exactly, and outside
-            matches.append((approximate, position, row))
-    total = len(matches)
+        approximate = _approximate_nearest(table, ordered, origin)
+        keep = approximate <= unsure
+        for at in np.flatnonzero(keep & (approximate > sure)).tolist():
+            # Too near the edge to call quickly: measured exactly.
+            if (_nearest(table[int(ordered[at])].points, origin, distance_miles) or 0.0) > radius:
+                keep[at] = False
+        ordered, positions, approximate = ordered[keep], positions[keep], approximate[keep]
+    total = len(ordered)
     if count_only:
         return SearchOutcome(total, [], query.page, query.per_page)
     page: list[tuple[Row, float | None]]
-    if sort == "distance" and origin is not None:
-        page = _nearest_first(matches, origin, end)[start:end]
+    if sort == "distance" and origin is not None and approximate is not None:
+        matches: list[tuple] = []
+        if len(approximate) and end > 0:
+            cut = np.partition(approximate, min(end, len(approximate)) - 1)[min(end, len(approximate)) - 1]
+            near = np.flatnonzero(approximate <= cut * (1 + APPROXIMATION_ERROR) / (1 - APPROXIMATION_ERROR))
+            near = near[np.lexsort((positions[near], approximate[near]))]
+            matches = list(zip(approximate[near].tolist(), positions[near].tolist(), ordered[near].tolist(), strict=True))
+        page = _nearest_first(matches, table, origin, end)[start:end]
     else:
         if sort == "next":
-            matches.sort(key=lambda m: (_upcoming(m[2], now_minute), m[1]))
-        page = [(m[2], _nearest(m[2].points, origin, distance_miles) if origin else None) for m in matches[start:end]]
+            upcoming = _upcoming_minutes(table, ordered, now_minute)
+            chosen = _first_by(upcoming, positions, ordered, end)
+            docs = [int(n) for _, _, n in chosen][start:end]
+        else:
+            docs = ordered[start:end].tolist()
+        page = [(table[n], _nearest(table[n].points, origin, distance_miles) if origin else None) for n in docs]
     hits = [Hit(row.course_id, distance, next_in_minutes(row.week_minutes, now_minute)) for row, distance in page]
     return SearchOutcome(total, hits, query.page, query.per_page)
 
 
-def _upcoming(row: Row, now_minute: int) -> int:
-    upcoming = next_in_minutes(row.week_minutes, now_minute)
-    return upcoming if upcoming is not None else 10**9
+def _first_by(keys: np.ndarray, positions: np.ndarray, docnums: np.ndarray, end: int) -> list[tuple]:
+    """(key, position, docnum) of the documents with the `end` smallest (key, position), in order."""
+    if not len(keys) or end <= 0:
+        return []
+    if end < len(keys):
+        cut = np.partition(keys, end - 1)[end - 1]
+        some = np.flatnonzero(keys <= cut)
+        keys, positions, docnums = keys[some], positions[some], docnums[some]
+    order = np.lexsort((positions, keys))[:end]
+    return list(zip(keys[order].tolist(), positions[order].tolist(), docnums[order].tolist(), strict=True))
 
 
-def _nearest_first(matches: list, origin: tuple[float, float], end: int) -> list[tuple[Row, float | None]]:
+def _nearest_first(matches: list, table, origin: tuple[float, float], end: int) -> list[tuple[Row, float | None]]:
     """The first `end` matches by geodesic distance (then relevance), with their distances.
 
-    Sorted by the quick distance first; only the matches that could be among the first `end`
-    are measured exactly. Any match quicker-measured beyond (1 + e) / (1 - e) times the
-    end-th one is truly farther than all of the first `end`, so it can be left unmeasured.
+    `matches` are (quick distance, position, docnum), sorted, holding at least the `end` nearest
+    by quick distance; only the matches that could be among the first `end` are measured
+    exactly. Any match quicker-measured beyond (1 + e) / (1 - e) times the end-th one is truly
+    farther than all of the first `end`, so it can be left unmeasured.
     """
-    matches.sort(key=lambda m: (m[0], m[1]))
     if not matches or end <= 0:
         return []
     reach = matches[min(end, len(matches)) - 1][0] * (1 + APPROXIMATION_ERROR) / (1 - APPROXIMATION_ERROR)
     measured = []
-    for approximate, position, row in matches:
+    for approximate, position, docnum in matches:
         if approximate > reach:
             break
+        row = table[docnum]
         measured.append((_nearest(row.points, origin, distance_miles), position, row))
     measured.sort(key=lambda m: (m[0], m[1]))
     return [(row, distance) for distance, _, row in measured[:end]]

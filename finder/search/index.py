@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+import numpy as np
 from cachetools import LRUCache
 from whoosh import index as whoosh_index
 from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
@@ -29,7 +30,7 @@ from whoosh.index import EmptyIndexError
 
 from finder import domain
 from finder.domain.numbers import NumberError, parse_latitude, parse_longitude
-from finder.search.scoring import TermPostings
+from finder.search.scoring import DOCS, TermPostings
 
 # Chinese is written without spaces, so whole words cannot be split out; overlapping pairs of
 # characters ("英语课程" -> 英语 语课 课程) let a two-character query find a longer text.
@@ -202,6 +203,79 @@ def document_row(stored: dict) -> Row:
     return Row(int(stored["id"]), stored.get("points") or [], stored.get("week_minutes") or [])
 
 
+class RowTable:
+    """Every document's `Row`, by document number, in a few flat arrays (about 40 bytes a course
+    instead of about 400 as Python objects): course ids; each document's points as a slice of
+    latitude and longitude arrays; its sessions' minutes of the week as a slice of another.
+    `table[docnum]` gives a `Row`; searches over many documents read the arrays directly."""
+
+    def __init__(self, course_ids, point_starts, latitudes, longitudes, minute_starts, minutes):
+        self.course_ids = course_ids
+        self.point_starts, self.latitudes, self.longitudes = point_starts, latitudes, longitudes
+        self.minute_starts, self.minutes = minute_starts, minutes
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Row]) -> "RowTable":
+        ids: list[int] = []
+        point_counts: list[int] = []
+        lats: list[float] = []
+        lons: list[float] = []
+        minute_counts: list[int] = []
+        minutes: list[int] = []
+        for row in rows:
+            ids.append(row.course_id)
+            point_counts.append(len(row.points))
+            for lat, lon in row.points:
+                lats.append(lat)
+                lons.append(lon)
+            minute_counts.append(len(row.week_minutes))
+            minutes.extend(row.week_minutes)
+        return cls(np.asarray(ids, dtype=np.int64), _starts(point_counts), np.asarray(lats, dtype=np.float64),
+                   np.asarray(lons, dtype=np.float64), _starts(minute_counts), np.asarray(minutes, dtype=np.int32))
+
+    @classmethod
+    def joined(cls, tables: list["RowTable"]) -> "RowTable":
+        if not tables:
+            return cls.from_rows([])
+        if len(tables) == 1:
+            return tables[0]
+        return cls(np.concatenate([t.course_ids for t in tables]), _join_starts([t.point_starts for t in tables]),
+                   np.concatenate([t.latitudes for t in tables]), np.concatenate([t.longitudes for t in tables]),
+                   _join_starts([t.minute_starts for t in tables]), np.concatenate([t.minutes for t in tables]))
+
+    def __len__(self) -> int:
+        return len(self.course_ids)
+
+    def __getitem__(self, docnum: int) -> Row:
+        a, b = int(self.point_starts[docnum]), int(self.point_starts[docnum + 1])
+        c, d = int(self.minute_starts[docnum]), int(self.minute_starts[docnum + 1])
+        points = [[lat, lon] for lat, lon in zip(self.latitudes[a:b].tolist(), self.longitudes[a:b].tolist(), strict=True)]
+        return Row(int(self.course_ids[docnum]), points, self.minutes[c:d].tolist())
+
+    def __iter__(self):
+        return (self[n] for n in range(len(self)))
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.course_ids, self.point_starts, self.latitudes, self.longitudes,
+                                      self.minute_starts, self.minutes))
+
+
+def _starts(counts: list[int]) -> np.ndarray:
+    starts = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(counts, dtype=np.int64), out=starts[1:])
+    return starts
+
+
+def _join_starts(parts: list[np.ndarray]) -> np.ndarray:
+    joined = [parts[0]]
+    base = parts[0][-1]
+    for starts in parts[1:]:
+        joined.append(starts[1:] + base)
+        base += starts[-1]
+    return np.concatenate(joined)
+
+
 PARALLEL_FROM = 5000
 
 
@@ -224,10 +298,15 @@ class IndexStore:
         self._searcher = None
         self._filter_cache = self._new_filter_cache()
         self._vocabulary: tuple | None = None
-        self._rows: list[Row] | None = None
-        self._segment_rows: dict[str, list[Row]] = {}
+        self._rows: RowTable | None = None
+        self._segment_rows: dict[str, RowTable] = {}
+        self._live: np.ndarray | None = None
+        self._title_ranks: np.ndarray | None = None
         # Each term's postings per segment, for ranking (see `scoring`).
         self.postings = TermPostings()
+        # A typo's corrections from the vocabulary (about 5 ms each to find), until the vocabulary changes
+        # (a plain dict, safe to share between threads; emptied when it reaches `KEPT_CORRECTIONS`).
+        self.corrections: dict[str, list[str]] = {}
 
     # -- where it is ---------------------------------------------------------------
     def _current_name(self) -> str | None:
@@ -304,16 +383,28 @@ class IndexStore:
                 shutil.rmtree(child, ignore_errors=True)
 
     def update(self, upserts: Iterable[dict], deletes: Iterable[int], version: int) -> None:
-        """Apply changed courses to the live index in one commit and stamp the new version."""
+        """Apply changed courses to the live index in one commit and stamp the new version.
+
+        The documents to replace are found with one searcher (Whoosh's `update_document` opens one
+        for each); from `PARALLEL_FROM` documents on (a large import) they are written by one
+        process per core, as a rebuild is."""
+        upserts = list(upserts)
         ix = self.index()
-        writer = ix.writer(timeout=10)
+        replaced = list(dict.fromkeys([str(course_id) for course_id in deletes] + [d["id"] for d in upserts]))
+        with ix.searcher() as searcher:
+            docnums = [n for text in replaced for n in searcher.document_numbers(id=text)]
+        procs = min(_cores(), 4) if len(upserts) >= PARALLEL_FROM else 1
+        if procs > 1:
+            writer = ix.writer(procs=procs, limitmb=512, multisegment=True, timeout=10)
+        else:
+            writer = ix.writer(timeout=10)
         try:
-            for course_id in deletes:
-                writer.delete_by_term("id", str(course_id))
+            for docnum in docnums:
+                writer.delete_document(docnum)
             new_words: set[str] = set()
             for document in upserts:
                 new_words |= document.pop(VOCABULARY_KEY, set())
-                writer.update_document(**document)
+                writer.add_document(**document)
         except BaseException:
             writer.cancel()
             raise
@@ -344,6 +435,7 @@ class IndexStore:
             if self._vocabulary is None or self._vocabulary[0] != stamp:
                 words = path.read_text(encoding="utf-8").split("\n") if stamp and path else []
                 self._vocabulary = (stamp, [w for w in words if w])
+                self.corrections.clear()
             return self._vocabulary[1]
 
     # -- reading ---------------------------------------------------------------------
@@ -369,11 +461,11 @@ class IndexStore:
             if self._searcher is None:
                 self._searcher = ix.searcher()
                 self._filter_cache = self._new_filter_cache()
-                self._rows = None
+                self._rows = self._live = self._title_ranks = None
             return self._searcher
 
-    def rows(self) -> list[Row]:
-        """Every document's `Row`, by document number, for the current searcher.
+    def rows(self) -> RowTable:
+        """Every document's `Row`, by document number, for the current searcher (a `RowTable`).
 
         A segment never changes once written, so its rows are read once and kept: after a
         commit only the new segment is read (a rebuild or a merge reads the whole index again).
@@ -381,8 +473,9 @@ class IndexStore:
         with self._lock:
             searcher = self._searcher if self._searcher is not None else self.searcher()
             if self._rows is None:
-                table: list[Row] = []
-                kept: dict[str, list[Row]] = {}
+                tables: list[RowTable] = []
+                kept: dict[str, RowTable] = {}
+                size = 0
                 for leaf, offset in searcher.leaf_searchers():
                     reader = leaf.reader()
                     if reader.segment() is None:  # an index with no documents yet has no segment
@@ -390,38 +483,110 @@ class IndexStore:
                     key = reader.segment().segment_id()
                     rows = self._segment_rows.get(key)
                     if rows is None:
-                        rows = [document_row(reader.stored_fields(n)) for n in range(reader.doc_count_all())]
+                        rows = RowTable.from_rows(document_row(reader.stored_fields(n)) for n in range(reader.doc_count_all()))
                     kept[key] = rows
-                    assert offset == len(table), "segments out of order"
-                    table.extend(rows)
-                self._segment_rows, self._rows = kept, table
+                    assert offset == size, "segments out of order"
+                    tables.append(rows)
+                    size += len(rows)
+                self._segment_rows, self._rows = kept, RowTable.joined(tables)
             return self._rows
 
-    # How many document numbers `filter_docs` keeps at most (about 60 bytes each).
-    KEPT_DOCUMENTS = 2_000_000
+    # Terms in at least this share of the documents have their postings read at start-up (`warm`).
+    WARM_SHARE = 0.01
+
+    def warm(self) -> None:
+        """Read now what the first searches would otherwise read: places and session times (`rows`),
+        and the postings and field lengths of the common terms (broad words such as "english", and
+        the filters), so that no visitor's search pays for them (about a second at 100,000 courses)."""
+        self.rows()
+        self.vocabulary()
+        with self._lock:
+            searcher = self._searcher if self._searcher is not None else self.searcher()
+        budget = self.postings.budget // 2
+        for leaf, _offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if reader.segment() is None:
+                continue
+            least = max(2, int(reader.doc_count_all() * self.WARM_SHARE))
+            for fieldname in ("title", "organisation", "venue", "description", "facets"):
+                if fieldname not in leaf.schema:
+                    continue
+                if fieldname != "facets":
+                    self.postings.lengths(leaf, fieldname)
+                field = leaf.schema[fieldname]
+                for btext, info in reader.iter_field(fieldname):
+                    if info.doc_frequency() >= least and budget > 0:
+                        budget -= len(self.postings.get(leaf, fieldname, field.from_bytes(btext))[0])
+
+    def live(self) -> np.ndarray:
+        """A flag per document number: True unless the document was deleted (or replaced)."""
+        with self._lock:
+            searcher = self._searcher if self._searcher is not None else self.searcher()
+            if self._live is None:
+                live = np.ones(searcher.reader().doc_count_all(), dtype=bool)
+                for leaf, offset in searcher.leaf_searchers():
+                    reader = leaf.reader()
+                    if reader.has_deletions():
+                        deleted = np.fromiter(reader.deleted_docs_set, dtype=np.int64)
+                        live[deleted + offset] = False
+                self._live = live
+            return self._live
+
+    def title_ranks(self) -> np.ndarray:
+        """Each document's place in title order (`title_sort`, then document number), as Whoosh's
+        `sortedby="title_sort"` orders a search with no words."""
+        with self._lock:
+            searcher = self._searcher if self._searcher is not None else self.searcher()
+            if self._title_ranks is None:
+                titles: list[bytes] = []
+                for leaf, _offset in searcher.leaf_searchers():
+                    reader = leaf.reader()
+                    count = reader.doc_count_all()
+                    if reader.has_column("title_sort"):
+                        column = reader.column_reader("title_sort")
+                        titles.extend(column[n] for n in range(count))
+                    else:
+                        titles.extend([b""] * count)
+                order = sorted(range(len(titles)), key=titles.__getitem__)  # stable: ties by number
+                ranks = np.empty(len(titles), dtype=DOCS)
+                ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(titles), dtype=DOCS)
+                self._title_ranks = ranks
+            return self._title_ranks
+
+    # How many document numbers `filter_docs` keeps at most (4 bytes each).
+    KEPT_DOCUMENTS = 8_000_000
 
     def _new_filter_cache(self) -> LRUCache:
         return LRUCache(maxsize=self.KEPT_DOCUMENTS, getsizeof=lambda docs: len(docs) + 1)
 
-    def filter_docs(self, query) -> frozenset:
-        """The documents a word's or a filter's query matches, kept until the index changes.
+    def filter_docs(self, query) -> np.ndarray:
+        """The documents a word's or a filter's query matches, as a sorted array of document
+        numbers (deleted ones left out), kept until the index changes.
 
         Words and filters repeat across searches (crèche, a level, "english", the freshness
         cut-off), so their document sets are kept instead of being worked out again each time;
-        past `KEPT_DOCUMENTS` the least recently used go first.
+        past `KEPT_DOCUMENTS` the least recently used go first. Queries of terms are worked out
+        from the kept postings arrays; others (the freshness range) by Whoosh.
         """
         with self._lock:
             searcher = self._searcher if self._searcher is not None else self.searcher()
             key = repr(query)
             docs = self._filter_cache.get(key)
             if docs is None:
-                docs = frozenset(searcher.docs_for_query(query))
+                found = self.postings.docs(searcher, query)
+                if found is None:
+                    docs = np.fromiter(searcher.docs_for_query(query), dtype=DOCS)
+                    docs.sort()
+                else:
+                    docs = found[self.live()[found]] if len(found) else found
+                docs.flags.writeable = False
                 with contextlib.suppress(ValueError):  # larger than the whole budget: not kept
                     self._filter_cache[key] = docs
             return docs
 
     def _close(self) -> None:
         self._rows, self._segment_rows = None, {}
+        self._live = self._title_ranks = None
         self.postings.clear()
         if self._searcher is not None:
             self._searcher.close()

@@ -69,7 +69,7 @@ class SearchService:
     def warm(self) -> None:
         """Read the courses' places and session times into memory now, not on the first near-me
         or next-session search (about a second per 100,000 courses)."""
-        self.store.rows()
+        self.store.warm()
 
     # -- searching --------------------------------------------------------------------
     def visible_since(self, today: dt.date | None = None) -> int:
