@@ -106,5 +106,5 @@ class RequestLogMiddleware:
             if self.personal:
                 fields["client"] = (scope.get("client") or ("", 0))[0]
                 fields["query"] = scope.get("query_string", b"").decode("latin-1")
-            request_log.info("request", extra={"fields": fields})
+            request_log.info("request", extra={"fields": fields, "request_id": rid})
             logs.request_id.reset(token)
