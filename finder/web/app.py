@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -87,6 +88,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(app):
         if follow:
             services.search.start_following(services.engine)
+            # Open (or build, about 20 s, once per data directory) the postcode table now, not in a visitor's search.
+            threading.Thread(target=lambda: services.postcodes.directory, name="postcodes", daemon=True).start()
         yield
         services.close()
 
