@@ -161,13 +161,14 @@ class SearchService:
             self._write.release()
 
     def apply(self, course_ids, version: int) -> None:
-        """This instance has just committed a change: bring its index up to date now (with any other
-        instance's changes before it, from the feed). A rebuild, if one is needed, is left to the
-        follower when it runs, so the request that made the change is not held up."""
-        following = self.following
-        outcome = self.sync(rebuild=not following)
-        if outcome in ("rebuild", "busy") and following:
+        """This instance has just committed a change. A served instance wakes its follower, which writes
+        the index off the event loop within milliseconds (so the request that made the change is not held
+        up); without a follower (tests, commands) the index is brought up to date here and now, with any
+        other instance's changes before it, from the feed."""
+        if self.following:
             self._wake.set()
+            return
+        self.sync(rebuild=True)
 
     def warm(self) -> None:
         """Read the courses' places and session times into memory now, not on the first near-me
@@ -210,7 +211,7 @@ class SearchService:
             if engine is not None and engine.dialect.name == "postgresql":
                 try:
                     listener = listener or listen(engine, NOTIFY_CHANNEL)
-                    woke = any(True for _ in listener.notifies(timeout=max(self.poll_interval, 1.0), stop_after=1))
+                    woke = any(True for _ in listener.notifies(timeout=self.poll_interval, stop_after=1))
                     if woke or self._wake.is_set():
                         self._wake.clear()
                     continue
