@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -318,3 +319,40 @@ class EligibilityRule(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CatalogueChange(Base):
+    """The change feed: one row per catalogue version, naming the courses that version changed, written
+    in the same transaction as the change. Every instance reads it to bring its own index up to date."""
+
+    __tablename__ = "catalogue_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    course_ids: Mapped[list] = mapped_column(JSON, default=list)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RateHit(Base):
+    """One counted use of a rate-limited action, shared by every instance. The key (a client's address)
+    is kept only as a keyed hash (HMAC with the secret key), never as it came."""
+
+    __tablename__ = "rate_hits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    __table_args__ = (Index("ix_rate_hits_name_key_at", "name", "key_hash", "at"),)
+
+
+class LoginFailure(Base):
+    """Wrong passwords counted for the login back-off, shared by every instance: per (address, client)
+    and per client, each kept only as a keyed hash."""
+
+    __tablename__ = "login_failures"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    last: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

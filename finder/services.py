@@ -16,11 +16,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from finder.db import make_engine, make_sessionmaker, migrate
+from finder.db import check_schema, make_engine, make_sessionmaker, migrate
 from finder.geo.geocoding import AddressGeocoder
 from finder.geo.postcodes import PostcodeDirectory
 from finder.geo.shapes import Place
-from finder.operations.accounts import Accounts
+from finder.operations.accounts import Accounts, LoginThrottle
 from finder.operations.catalogue import Catalogue
 from finder.operations.eligibility import EligibilityRules
 from finder.operations.outbox import Mailer
@@ -68,13 +68,20 @@ class Services:
     geocoder: AddressGeocoder | None = None
     oruk_directory: DirectoryCache = field(default_factory=DirectoryCache)
 
-    def prepare(self) -> None:
-        """Migrate the schema and make sure the search index matches the database."""
-        migrate(self.engine)
-        self.search.ensure_current()
+    def prepare(self, index: bool = True) -> None:
+        """Migrate the schema (ESOL_FINDER_AUTO_MIGRATE, the SQLite default) or refuse one that is behind
+        (`finder.db.SchemaBehind`: run `esol-finder migrate`), then, with `index`, make sure the search
+        index matches the database (a served instance leaves that to its follower instead)."""
+        if self.settings.auto_migrate:
+            migrate(self.engine)
+        else:
+            check_schema(self.engine)
+        if index:
+            self.search.ensure_current()
 
     def close(self) -> None:
         """Let go of the index files and the database connections (end of a command, test or app)."""
+        self.search.stop_following()
         self.search.store.close()
         self.engine.dispose()
 
@@ -83,9 +90,11 @@ def build_services(settings: Settings, *, postcodes: PostcodeDirectory | None = 
                    geocoder: AddressGeocoder | None = None) -> Services:
     """Everything, from the settings. `postcodes` and `geocoder` hand over ready-made ones
     (tests share one postcode directory; a stand-in geocoder); otherwise they come from the settings."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                         max_overflow=settings.db_max_overflow, pool_timeout=settings.db_pool_timeout)
     sessions = make_sessionmaker(engine)
-    search = SearchService(IndexStore(settings.index_dir), sessions, hide_after_days=settings.hide_after_days)
+    search = SearchService(IndexStore(settings.index_dir), sessions, hide_after_days=settings.hide_after_days,
+                           lag_budget=settings.index_lag_budget, poll_interval=settings.sync_interval)
     directory = Postcodes(settings.postcodes_path, postcodes)
     if geocoder is None and settings.geocoder:  # off by default: an address with no known postcode stays unplaced
         geocoder = AddressGeocoder(provider=settings.geocoder, domain=settings.geocoder_domain or None)
@@ -93,5 +102,6 @@ def build_services(settings: Settings, *, postcodes: PostcodeDirectory | None = 
     catalogue = Catalogue(sessions, notify=search.apply, postcodes=directory, geocoder=geocoder,
                           check_link_days=settings.check_link_days)
     return Services(settings=settings, engine=engine, sessions=sessions, search=search, catalogue=catalogue,
-                    accounts=Accounts(sessions), mailer=Mailer(settings, sessions), short_links=ShortLinks(sessions),
+                    accounts=Accounts(sessions, LoginThrottle(sessions, secret=settings.secret_key)),
+                    mailer=Mailer(settings, sessions), short_links=ShortLinks(sessions),
                     postcodes=directory, eligibility=EligibilityRules(sessions), geocoder=geocoder)

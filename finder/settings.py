@@ -59,6 +59,16 @@ class Settings:
     security_contact: str = ""  # where to report a vulnerability (mailto: or https:); default: the mail sender
     # Proxies whose X-Forwarded-For is believed (addresses or networks, "10.0.0.0/8"); none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # Several instances (see README "Deployment"): whether start-up migrates the schema itself (the embedded
+    # SQLite default does; on PostgreSQL `esol-finder migrate` runs once and instances refuse a schema behind).
+    auto_migrate: bool = True
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    db_pool_timeout: float = 10.0
+    index_lag_budget: float = 5.0  # seconds an index may trail the database and still be ready
+    sync_interval: float = 0.25  # seconds between looks at the change feed (PostgreSQL also wakes on NOTIFY)
+    log_format: str = "json"  # "json" (one object a line) or "text"
+    log_personal: bool = False  # add client addresses and query strings to request logs (off: no personal data)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -145,6 +155,14 @@ def load_settings(**overrides) -> Settings:
         submitter_retention_days=int(_env("SUBMITTER_RETENTION_DAYS", "90")),
         security_contact=_env("SECURITY_CONTACT"),
         trusted_proxies=parse_networks(_env("TRUSTED_PROXIES")),
+        auto_migrate=_flag("AUTO_MIGRATE", database_url.startswith("sqlite")),
+        db_pool_size=int(_env("DB_POOL_SIZE", "5")),
+        db_max_overflow=int(_env("DB_MAX_OVERFLOW", "5")),
+        db_pool_timeout=float(_env("DB_POOL_TIMEOUT", "10")),
+        index_lag_budget=float(_env("INDEX_LAG_BUDGET", "5")),
+        sync_interval=float(_env("SYNC_INTERVAL", "0.25")),
+        log_format=_env("LOG_FORMAT", "json").strip().lower(),
+        log_personal=_flag("LOG_PERSONAL", False),
     )
     values.update(overrides)
     return Settings(**values)

@@ -7,16 +7,27 @@ from pathlib import Path
 import click
 
 from finder.cli.common import open_services
-from finder.operations.backup import BackupError, backup, check_database_file, restore
+from finder.operations.backup import (
+    BackupError,
+    backup,
+    check_database_file,
+    check_pg_dump,
+    is_postgres,
+    pg_backup,
+    pg_restore,
+    restore,
+)
 from finder.settings import load_settings
 
 
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(file: Path) -> None:
-    """Copy the SQLite database to FILE while the app keeps running."""
+    """Copy the database to FILE while the app keeps running (SQLite: a copy of the file; PostgreSQL:
+    pg_dump's custom format)."""
+    url = load_settings().database_url
     try:
-        written = backup(load_settings().database_url, file)
+        written = pg_backup(url, file) if is_postgres(url) else backup(url, file)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {written} ({written.stat().st_size:,} bytes).")
@@ -26,13 +37,15 @@ def backup_command(file: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the current database.")
 def restore_command(file: Path, yes: bool) -> None:
-    """Replace the database with the backup FILE, then rebuild the search index."""
+    """Replace the database with the backup FILE, then rebuild the search index (every other instance
+    notices and rebuilds its own)."""
     services = open_services(prepare=False)
+    postgres = is_postgres(services.settings.database_url)
     try:
-        check_database_file(file)
+        (check_pg_dump if postgres else check_database_file)(file)
         if not yes:
             click.confirm(f"Replace the catalogue at {services.settings.database_url} with {file}?", abort=True)
-        report = restore(services, file)
+        report = (pg_restore if postgres else restore)(services, file)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

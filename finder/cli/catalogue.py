@@ -19,7 +19,9 @@ DEMO_CATALOGUE = PROJECT_DIR / "data" / "demo" / "catalogue.json"
 @click.command()
 def init() -> None:
     """Create or upgrade the database, build the search index and the offline postcode table."""
-    services = open_services()
+    services = open_services(prepare=False)
+    migrate(services.engine)  # init always migrates, on PostgreSQL too (like `esol-finder migrate`)
+    services.search.ensure_current()
     click.echo(f"Database ready at {services.settings.database_url}")
     click.echo(f"Search index at {services.settings.index_dir}")
     ensure_postcodes(services)

@@ -22,7 +22,7 @@ import click
 from finder import PROJECT_DIR
 
 ROOT = PROJECT_DIR
-APT_PACKAGES = ["chromium", "fonts-noto-core", "fonts-noto-cjk", "postgresql"]
+APT_PACKAGES = ["chromium", "fonts-noto-core", "fonts-noto-cjk", "postgresql", "nginx"]
 NPM_PACKAGES = ["axe-core@4.14.1"]
 NODE_DIR = ROOT / "var" / "node"
 # Tests that talk to the database carry this marker (`pytestmark = pytest.mark.postgres`, registered
@@ -46,7 +46,7 @@ def missing_apt_packages() -> list[str]:
 
 def ensure_system_packages() -> None:
     if not shutil.which("dpkg-query"):
-        click.echo("Not a Debian system: install Chromium, Noto fonts and PostgreSQL yourself.", err=True)
+        click.echo("Not a Debian system: install Chromium, Noto fonts, PostgreSQL and nginx yourself.", err=True)
         return
     missing = missing_apt_packages()
     if not missing:

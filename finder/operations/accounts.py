@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 import threading
 from collections import OrderedDict
@@ -25,12 +26,13 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from finder.domain.accounts import RESET_ROLES, login_wait, normalise_email, password_problems, validate_account
 from finder.domain.values import ValidationErrors
 from finder.i18n import lazy_gettext as _l
-from finder.models import LoginSession, Organisation, PasswordResetToken, User, utcnow
+from finder.models import LoginFailure, LoginSession, Organisation, PasswordResetToken, User, utcnow
 from finder.operations.catalogue import audit
 
 SESSION_LIFETIME = dt.timedelta(hours=12)  # from logging in; using the session does not extend it
@@ -71,7 +73,7 @@ class _Failures:
 
 
 class LoginThrottle:
-    """Wrong passwords, in memory: per (e-mail address, client) and per client.
+    """Wrong passwords, per (e-mail address, client) and per client.
 
     After PAIR_ALLOWED_FAILURES wrong passwords for one address from one client, that client's next try
     for that address waits (15 minutes, doubling with each further failure, a day at most: see
@@ -80,20 +82,27 @@ class LoginThrottle:
     way. Addresses are counted whether or not they have an account. A failure-free FORGET_AFTER
     forgets the count; a right password forgets that address's count from that client.
 
-    Like `finder.web.kit.ratelimit`, it lives in the process (each worker counts on its own, a restart
-    forgets), and it holds at most `max_entries` counts, forgetting the stalest first.
+    Given `sessions`, the counts live in the database (`login_failures`), so every instance behind a
+    proxy shares them and a restart forgets nothing; each key is kept only as a keyed hash (HMAC with
+    `secret`), never the address or e-mail as they came. Without, they live in this process's memory
+    (at most `max_entries`, the stalest forgotten first).
     """
 
     PAIR_ALLOWED_FAILURES = 5
     CLIENT_ALLOWED_FAILURES = 20
     FORGET_AFTER = dt.timedelta(days=2)
 
-    def __init__(self, max_entries: int = 50000):
+    def __init__(self, sessions: sessionmaker[Session] | None = None, secret: str = "", max_entries: int = 50000):
+        self.sessions = sessions
+        self.secret = secret.encode("utf-8")
         self.max_entries = max_entries
         self._counts: OrderedDict[tuple[str, ...], _Failures] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
+        if self.sessions is not None:
+            with self.sessions() as db:
+                return db.scalar(select(func.count()).select_from(LoginFailure)) or 0
         return len(self._counts)
 
     @staticmethod
@@ -101,8 +110,18 @@ class LoginThrottle:
         client = (client or "")[:100]
         return ("pair", normalise_email(email)[:320], client), ("client", client)
 
+    def _hash(self, key: tuple[str, ...]) -> str:
+        return hmac.new(self.secret, "\x00".join(key).encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+    def _entry(self, key: tuple[str, ...]) -> _Failures | None:
+        if self.sessions is None:
+            return self._counts.get(key)
+        with self.sessions() as db:
+            row = db.get(LoginFailure, self._hash(key))
+            return _Failures(row.count, row.last) if row is not None else None
+
     def _wait(self, key: tuple[str, ...], allowed: int, now: dt.datetime) -> dt.timedelta:
-        entry = self._counts.get(key)
+        entry = self._entry(key)
         if entry is None or now - entry.last >= self.FORGET_AFTER:
             return dt.timedelta(0)
         return max(entry.last + login_wait(entry.count, allowed) - now, dt.timedelta(0))
@@ -115,6 +134,10 @@ class LoginThrottle:
                        self._wait(own, self.CLIENT_ALLOWED_FAILURES, now))
 
     def failed(self, email: str, client: str, now: dt.datetime) -> None:
+        if self.sessions is not None:
+            for key in self._keys(email, client):
+                self._count_failure(self._hash(key), now)
+            return
         with self._lock:
             for key in self._keys(email, client):
                 entry = self._counts.pop(key, None)
@@ -126,8 +149,31 @@ class LoginThrottle:
             while len(self._counts) > self.max_entries:
                 self._counts.popitem(last=False)
 
+    def _count_failure(self, key_hash: str, now: dt.datetime) -> None:
+        assert self.sessions is not None
+        for attempt in (1, 2):
+            try:
+                with self.sessions.begin() as db:
+                    row = db.get(LoginFailure, key_hash, with_for_update=True)
+                    if row is None:
+                        db.add(LoginFailure(key_hash=key_hash, count=1, last=now))
+                    elif now - row.last >= self.FORGET_AFTER:
+                        row.count, row.last = 1, now
+                    else:
+                        row.count, row.last = row.count + 1, max(row.last, now)
+                    if secrets.randbelow(50) == 0:  # now and then, forget counts nobody has added to for long
+                        db.execute(delete(LoginFailure).where(LoginFailure.last < now - self.FORGET_AFTER))
+                return
+            except IntegrityError:  # another instance counted the first failure at the same moment
+                if attempt == 2:
+                    raise
+
     def succeeded(self, email: str, client: str) -> None:
         pair, _ = self._keys(email, client)
+        if self.sessions is not None:
+            with self.sessions.begin() as db:
+                db.execute(delete(LoginFailure).where(LoginFailure.key_hash == self._hash(pair)))
+            return
         with self._lock:
             self._counts.pop(pair, None)
 
@@ -142,7 +188,7 @@ class LoginResult:
 class Accounts:
     def __init__(self, sessions: sessionmaker[Session], throttle: LoginThrottle | None = None):
         self.sessions = sessions
-        self.throttle = throttle or LoginThrottle()
+        self.throttle = throttle if throttle is not None else LoginThrottle(sessions)
 
     def get(self, user_id: int) -> User | None:
         with self.sessions() as db:

@@ -5,7 +5,7 @@ coordinator may keep saving: the copy is of one committed moment). A restore fir
 the file is a sound ESOL Finder database from this or an earlier version, then copies it over the
 live database in one step, upgrades its schema if it is older, and rebuilds the search index.
 
-PostgreSQL deployments use PostgreSQL's own tools (`pg_dump` / `pg_restore`) instead.
+On PostgreSQL, `pg_backup` and `pg_restore` use PostgreSQL's own tools (`pg_dump` / `pg_restore`).
 """
 
 from __future__ import annotations
@@ -134,6 +134,114 @@ def restore(services, source: Path) -> RestoreReport:
         target.close()
         origin.close()
     migrate(services.engine)
+    indexed = services.search.rebuild()
+    with services.sessions() as db:
+        courses = db.scalar(select(func.count()).select_from(Course))
+    return RestoreReport(courses=courses or 0, revision=revision, indexed=indexed)
+
+
+# -- PostgreSQL: pg_dump / pg_restore -----------------------------------------------------------
+def is_postgres(database_url: str) -> bool:
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
+def _libpq(database_url: str) -> tuple[str, dict]:
+    """The database as a libpq URI for pg_dump/pg_restore, with its password (if any) passed in the
+    environment (PGPASSWORD), never on the command line where other users could read it."""
+    url = make_url(database_url)
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    plain = url.set(drivername="postgresql", password=None)
+    return plain.render_as_string(hide_password=False), env
+
+
+def _pg_tool(name: str) -> str:
+    import shutil
+
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} was not found: install PostgreSQL's client tools (apt-get install postgresql-client).")
+    return path
+
+
+def pg_backup(database_url: str, destination: Path) -> Path:
+    """`pg_dump --format=custom` of the whole database into `destination` (written beside it, then renamed):
+    one consistent snapshot while the instances keep serving."""
+    import subprocess
+
+    uri, env = _libpq(database_url)
+    destination = Path(destination).resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=destination.name + ".", suffix=".partial", dir=destination.parent)
+    os.close(fd)
+    try:
+        done = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", partial, uri],
+                              env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
+        check_pg_dump(Path(partial))
+        os.replace(partial, destination)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return destination
+
+
+def check_pg_dump(path: Path) -> None:
+    """Refuse anything but a pg_dump archive holding ESOL Finder's tables."""
+    import subprocess
+
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"{path} is not a file.")
+    with path.open("rb") as handle:
+        if handle.read(5) != b"PGDMP":
+            raise BackupError(f"{path} is not a PostgreSQL backup (made with esol-finder backup or pg_dump -Fc).")
+    listing = subprocess.run([_pg_tool("pg_restore"), "--list", str(path)], capture_output=True, text=True)
+    if listing.returncode != 0:
+        raise BackupError(f"{path} cannot be read: {listing.stderr.strip()}")
+    tables = {line.split()[-2] for line in listing.stdout.splitlines() if " TABLE DATA " in line}
+    missing = REQUIRED_TABLES - tables
+    if missing:
+        raise BackupError(f"{path} is not an ESOL Finder backup (no {', '.join(sorted(missing))} table).")
+
+
+def pg_restore(services, source: Path) -> RestoreReport:
+    """Replace the database's contents with the backup `source` in one transaction (pg_restore --clean
+    --single-transaction), upgrade its schema if it is older, then move the catalogue version past
+    every version any instance has seen, with no change-feed entry, so that every instance rebuilds
+    its index from the restored catalogue; this one rebuilds now."""
+    import subprocess
+
+    from sqlalchemy import func, select, update
+
+    from finder.db import database_revisions
+    from finder.models import CatalogueState, Course
+    from finder.queries import listings
+
+    source = Path(source).resolve()
+    check_pg_dump(source)
+    with services.sessions() as db:
+        try:
+            seen = listings.catalogue_version(db)
+        except Exception:
+            seen = 0
+    seen = max(seen, services.search.store.version() or 0)
+    services.engine.dispose()
+    uri, env = _libpq(services.settings.database_url)
+    done = subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                           "--exit-on-error", "--dbname", uri, str(source)], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BackupError(f"pg_restore failed (nothing was changed): {done.stderr.strip()}")
+    revision = ",".join(sorted(database_revisions(services.engine)))
+    unknown = set(revision.split(",")) - _known_revisions()
+    if unknown:
+        raise BackupError(f"{source} comes from a newer version of ESOL Finder (schema {', '.join(sorted(unknown))}).")
+    migrate(services.engine)
+    with services.sessions.begin() as db:
+        restored = listings.catalogue_version(db)
+        db.execute(update(CatalogueState).where(CatalogueState.id == 1).values(version=max(seen, restored) + 1))
     indexed = services.search.rebuild()
     with services.sessions() as db:
         courses = db.scalar(select(func.count()).select_from(Course))

@@ -7,17 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from finder import domain
+from finder.db import announce_change
 from finder.domain import fields
 from finder.domain.numbers import parse_latitude, parse_longitude
 from finder.domain.values import check_links_made_after, slugify
 from finder.models import (
     AuditEntry,
+    CatalogueChange,
     CatalogueState,
     CheckToken,
     Course,
@@ -46,7 +48,13 @@ def course_snapshot(course: Course) -> dict:
     return snapshot
 
 
-def bump_version(db: Session) -> int:
+# The change feed keeps this many versions; an instance further behind rebuilds its index instead.
+FEED_KEPT_VERSIONS = 5000
+
+
+def bump_version(db: Session, course_ids: Iterable[int] = ()) -> int:
+    """Raise the catalogue version and write its change-feed entry (the courses it changed), in the
+    caller's transaction: every instance reads the feed to bring its own index up to date."""
     state = db.get(CatalogueState, 1)
     if state is None:
         state = CatalogueState(id=1, version=0)
@@ -55,6 +63,11 @@ def bump_version(db: Session) -> int:
     db.execute(update(CatalogueState).where(CatalogueState.id == 1).values(version=CatalogueState.version + 1))
     db.flush()
     db.refresh(state)
+    db.add(CatalogueChange(version=state.version, course_ids=sorted(set(course_ids))))
+    announce_change(db, state.version)
+    if state.version % 100 == 0:
+        db.execute(delete(CatalogueChange).where(CatalogueChange.version <= state.version - FEED_KEPT_VERSIONS))
+    db.flush()
     return state.version
 
 
@@ -232,7 +245,7 @@ class Catalogue:
                 course.published_at = utcnow()
             db.flush()
             audit(db, actor, status, "course", course.id, before, course_snapshot(course))
-            version = bump_version(db)
+            version = bump_version(db, [course_id])
         self.notify([course_id], version)
         return course
 
@@ -245,7 +258,7 @@ class Catalogue:
             course.last_checked = on or dt.date.today()
             db.flush()
             audit(db, actor, "checked", "course", course.id, before, course_snapshot(course))
-            version = bump_version(db)
+            version = bump_version(db, [course_id])
         self.notify([course_id], version)
 
     # -- submissions, moderation and history (the back office) ---------------------------
@@ -325,7 +338,7 @@ class Catalogue:
                 raise LookupError(course_id)
             course, outcome = self._store_prepared(db, prepared, course=course, organisation_id=organisation_id,
                                                    status=status, actor=actor, source=source)
-            version = bump_version(db) if outcome != "unchanged" else None
+            version = bump_version(db, [course.id]) if outcome != "unchanged" else None
         if version is not None:
             self.notify([course.id], version)
         return course
@@ -356,7 +369,7 @@ class Catalogue:
             submission.decided_at, submission.decided_by = utcnow(), actor
             audit(db, actor, submission.status, "submission", submission.id, {"status": "pending"},
                   {"status": submission.status, "course_id": submission.course_id})
-            version = bump_version(db) if changed else None
+            version = bump_version(db, changed) if changed else None
         if version is not None:
             self.notify(changed, version)
         return submission
@@ -392,7 +405,7 @@ class Catalogue:
             translations.update(snapshot.get("translations") or {})
             course, outcome = self.save_course(db, course.key, listing, course.organisation, venues,
                                                translations=translations, actor=actor, action="restore")
-            version = bump_version(db) if outcome != "unchanged" else None
+            version = bump_version(db, [course_id]) if outcome != "unchanged" else None
         if version is not None:
             self.notify([course_id], version)
         return course
@@ -461,7 +474,7 @@ class Catalogue:
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 if outcome != "unchanged":
                     report.course_ids.append(course.id)
-            version = bump_version(db) if report.course_ids else None
+            version = bump_version(db, report.course_ids) if report.course_ids else None
         if version is not None:
             self.notify(report.course_ids, version)
         return report
@@ -586,7 +599,7 @@ class Catalogue:
                 db.rollback()
                 return report
             if report.course_ids or changed_organisations or changed_venues:
-                report.version = bump_version(db)
+                report.version = bump_version(db, report.course_ids)
             db.commit()
         if report.version is not None:
             self.notify(report.course_ids, report.version)

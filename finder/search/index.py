@@ -15,6 +15,7 @@ import math
 import os
 import shutil
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -377,10 +378,18 @@ class IndexStore:
         self._remove_old(keep=name)
         return count
 
+    # An unfinished build (no version stamp yet) younger than this may be another process's, still writing.
+    UNFINISHED_KEPT_SECONDS = 3600
+
     def _remove_old(self, keep: str) -> None:
+        """Remove finished old builds, and unfinished ones abandoned long ago: never a directory that
+        another worker sharing this data directory is building right now."""
         for child in self.root.iterdir():
             if child.is_dir() and child.name.startswith("gen-") and child.name != keep:
-                shutil.rmtree(child, ignore_errors=True)
+                finished = (child / "catalogue.json").exists()
+                with contextlib.suppress(FileNotFoundError):
+                    if finished or child.stat().st_mtime < time.time() - self.UNFINISHED_KEPT_SECONDS:
+                        shutil.rmtree(child, ignore_errors=True)
 
     def update(self, upserts: Iterable[dict], deletes: Iterable[int], version: int) -> None:
         """Apply changed courses to the live index in one commit and stamp the new version.

@@ -1,20 +1,32 @@
 """The search index kept in step with the database, and searches that load their courses.
 
-The database is the truth; this module rebuilds the index from it when it is missing,
-corrupt or stale (its catalogue version differs), and applies single changes at once.
+The database is the truth; each instance keeps its own index (its own data directory) and follows
+the database's change feed (`catalogue_changes`, one row per catalogue version naming the courses it
+changed): PostgreSQL tells it of every commit at once (LISTEN/NOTIFY), and it also polls, which is
+all SQLite has. Changed courses are applied to the live index; an instance too far behind (or one
+whose feed has been trimmed past its version) rebuilds a new index beside the live one and swaps it
+in, so readers keep the old index until then. Rebuilds and index writes run on the follower's
+thread, never on the event loop; one writer at a time in a process.
+
+`readiness()` says whether this instance can answer searches truthfully: an index at the database's
+version, or behind it for no longer than the lag budget.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import time
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from whoosh.index import EmptyIndexError
 from whoosh.index import IndexError as WhooshIndexError
 
-from finder.models import Course, CourseSession
+from finder.db import NOTIFY_CHANNEL, listen
+from finder.models import CatalogueChange, Course, CourseSession
 from finder.queries import listings
 from finder.search import engine
 from finder.search.index import IndexStore, course_document
@@ -22,54 +34,221 @@ from finder.search.params import SearchQuery
 
 log = logging.getLogger(__name__)
 
+UNREADABLE = (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError)
+
+
+class IndexNotReady(RuntimeError):
+    """The index is being built from scratch: this instance cannot search yet (answer 503, try another)."""
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    database_version: int
+    index_version: int | None
+    rebuilding: bool
+    behind_seconds: float
+    detail: str
+
 
 class SearchService:
-    def __init__(self, store: IndexStore, sessions: sessionmaker[Session], hide_after_days: int = 365):
+    # More changed courses than this since the index's version: rebuild beside it and swap instead.
+    CATCH_UP_LIMIT = 5000
+    # A missing or broken index of up to this many courses is rebuilt in the request that found it
+    # (well under a second); a larger one in the background while this instance answers 503.
+    INLINE_REBUILD_MAX = 2000
+
+    def __init__(self, store: IndexStore, sessions: sessionmaker[Session], hide_after_days: int = 365,
+                 lag_budget: float = 5.0, poll_interval: float = 0.25):
         self.store = store
         self.sessions = sessions
         self.hide_after_days = hide_after_days
+        self.lag_budget = lag_budget
+        self.poll_interval = poll_interval
+        self._write = threading.RLock()  # one index writer in this process
+        self._rebuilding = False
+        self._behind_since: float | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._follower: threading.Thread | None = None
+        self.last_error = ""
 
     # -- keeping the index in step ----------------------------------------------------
     def rebuild(self) -> int:
-        with self.sessions() as db:
-            version = listings.catalogue_version(db)
-            expected = listings.published_course_count(db)
-            courses = db.scalars(listings.published_courses_query()).yield_per(500)
-            return self.store.rebuild((course_document(c) for c in courses), version, expected=expected)
+        """Build the whole index anew from the database, beside the live one, and swap it in."""
+        with self._write:
+            self._rebuilding = True
+            try:
+                with self.sessions() as db:
+                    version = listings.catalogue_version(db)
+                    expected = listings.published_course_count(db)
+                    courses = db.scalars(listings.published_courses_query()).yield_per(500)
+                    count = self.store.rebuild((course_document(c) for c in courses), version, expected=expected)
+            finally:
+                self._rebuilding = False
+            self._current(version)
+            return count
 
     def ensure_current(self) -> bool:
         """Rebuild if the index is missing, unreadable or not at the database's version."""
+        with self._write:
+            with self.sessions() as db:
+                version = listings.catalogue_version(db)
+            stale = self.store.version() != version
+            if not stale:
+                try:
+                    self.store.searcher()
+                except UNREADABLE:
+                    stale = True
+            if stale:
+                log.info("search index missing or stale: rebuilding from the database")
+                self.rebuild()
+            return stale
+
+    def _current(self, version: int) -> None:
+        self._behind_since = None
+        self.last_error = ""
+
+    def _write_courses(self, course_ids, version: int) -> None:
+        course_ids = list(dict.fromkeys(course_ids))
         with self.sessions() as db:
-            version = listings.catalogue_version(db)
-        stale = self.store.version() != version
-        if not stale:
-            try:
-                self.store.searcher()
-            except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError):
-                stale = True
-        if stale:
-            log.info("search index missing or stale: rebuilding from the database")
-            self.rebuild()
-        return stale
+            published = listings.published_courses_by_id(db, course_ids) if course_ids else {}
+            documents = [course_document(c) for c in published.values()]
+        deletes = [cid for cid in course_ids if cid not in published]
+        self.store.update(documents, deletes, version)
+
+    def _catch_up(self) -> str:
+        """One step towards the database's version (the caller holds the write lock): 'current',
+        'applied' (changed courses written), or 'rebuild' (too far behind, or no index)."""
+        with self.sessions() as db:
+            db_version = listings.catalogue_version(db)
+            index_version = self.store.version()
+            if index_version == db_version:
+                self._current(db_version)
+                return "current"
+            if self._behind_since is None:
+                self._behind_since = time.monotonic()
+            if index_version is None or index_version > db_version:
+                return "rebuild"  # no index, or one from a database since restored to an older state
+            rows = db.execute(select(CatalogueChange.version, CatalogueChange.course_ids).where(
+                CatalogueChange.version > index_version, CatalogueChange.version <= db_version)).all()
+        if len(rows) != db_version - index_version:
+            return "rebuild"  # the feed no longer reaches back to this index's version
+        course_ids = {int(cid) for _, ids in rows for cid in ids or ()}
+        if len(course_ids) > self.CATCH_UP_LIMIT:
+            return "rebuild"
+        try:
+            self._write_courses(sorted(course_ids), db_version)
+        except UNREADABLE:
+            log.warning("search index could not be updated in place: rebuilding", exc_info=True)
+            return "rebuild"
+        self._current(db_version)
+        return "applied"
+
+    def sync(self, rebuild: bool = True) -> str:
+        """Bring the index to the database's version: apply the change feed, or (with `rebuild`)
+        rebuild beside the live index. Returns what it did; 'busy' when another writer holds the index."""
+        if not self._write.acquire(timeout=0 if self._rebuilding else 5):
+            return "busy"
+        try:
+            outcome = self._catch_up()
+            if outcome == "rebuild" and rebuild:
+                log.info("search index too far behind the database (or missing): rebuilding beside it")
+                self.rebuild()
+                return "rebuilt"
+            return outcome
+        finally:
+            self._write.release()
 
     def apply(self, course_ids, version: int) -> None:
-        """Bring the given courses up to date in the index (added, changed or removed)."""
-        course_ids = list(dict.fromkeys(course_ids))
-        try:
-            with self.sessions() as db:
-                published = {c.id: c for c in db.scalars(
-                    listings.published_courses_query().where(Course.id.in_(course_ids)))}
-                documents = [course_document(c) for c in published.values()]
-            deletes = [cid for cid in course_ids if cid not in published]
-            self.store.update(documents, deletes, version)
-        except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError):
-            log.warning("search index could not be updated in place: rebuilding", exc_info=True)
-            self.rebuild()
+        """This instance has just committed a change. A served instance wakes its follower, which writes
+        the index off the event loop within milliseconds (so the request that made the change is not held
+        up); without a follower (tests, commands) the index is brought up to date here and now, with any
+        other instance's changes before it, from the feed."""
+        if self.following:
+            self._wake.set()
+            return
+        self.sync(rebuild=True)
 
     def warm(self) -> None:
         """Read the courses' places and session times into memory now, not on the first near-me
         or next-session search (about a second per 100,000 courses)."""
         self.store.warm()
+
+    # -- following the database (one thread per instance) ---------------------------------
+    @property
+    def following(self) -> bool:
+        return self._follower is not None and self._follower.is_alive()
+
+    def start_following(self, engine) -> None:
+        """Follow the change feed on a background thread: wake on PostgreSQL's NOTIFY, and poll every
+        `poll_interval` seconds in any case (SQLite has no NOTIFY; a lost connection loses none)."""
+        if self.following:
+            return
+        self._stop.clear()
+        self._follower = threading.Thread(target=self._follow, args=(engine,), name="search-follower", daemon=True)
+        self._follower.start()
+
+    def stop_following(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._follower is not None:
+            self._follower.join(timeout=10)
+        self._follower = None
+
+    def _follow(self, engine) -> None:
+        listener = None
+        warmed = False
+        while not self._stop.is_set():
+            try:
+                outcome = self.sync(rebuild=True)
+                if outcome in ("current", "applied", "rebuilt") and not warmed:
+                    self.warm()
+                    warmed = True
+            except Exception as exc:  # keep following; readiness reports it
+                self.last_error = type(exc).__name__
+                log.warning("search index could not follow the database", exc_info=True)
+            if engine is not None and engine.dialect.name == "postgresql":
+                try:
+                    listener = listener or listen(engine, NOTIFY_CHANNEL)
+                    woke = any(True for _ in listener.notifies(timeout=self.poll_interval, stop_after=1))
+                    if woke or self._wake.is_set():
+                        self._wake.clear()
+                    continue
+                except Exception:
+                    log.warning("LISTEN connection lost: polling until it is back", exc_info=True)
+                    if listener is not None:
+                        try:
+                            listener.close()
+                        except Exception:
+                            pass
+                    listener = None
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
+        if listener is not None:
+            listener.close()
+
+    def readiness(self) -> Readiness:
+        """Cheap: one query for the database's version, one small file read for the index's."""
+        with self.sessions() as db:
+            db_version = listings.catalogue_version(db)
+        index_version = self.store.version()
+        behind = 0.0
+        if index_version != db_version:
+            if self._behind_since is None:
+                self._behind_since = time.monotonic()
+            behind = time.monotonic() - self._behind_since
+        if index_version is None:
+            detail, ready = ("rebuilding the search index from scratch" if self._rebuilding
+                             else "no search index"), False
+        elif index_version == db_version:
+            detail, ready = "search index current", True
+        elif behind <= self.lag_budget:
+            detail, ready = "search index catching up", True
+        else:
+            detail, ready = ("rebuilding the search index" if self._rebuilding
+                             else "search index behind the database"), False
+        return Readiness(ready, db_version, index_version, self._rebuilding, round(behind, 3), detail)
 
     # -- searching --------------------------------------------------------------------
     def visible_since(self, today: dt.date | None = None) -> int:
@@ -82,13 +261,36 @@ class SearchService:
                 return engine.run(self.store, query, place, now=now,
                                   visible_since=self.visible_since((now or dt.datetime.now()).date()),
                                   explain_empty=explain_empty)
-            except (EmptyIndexError, WhooshIndexError, OSError, ValueError, EOFError):
+            except UNREADABLE:
                 if attempt == 2:
                     raise
-                log.warning("search index unreadable: rebuilding from the database", exc_info=True)
+                log.warning("search index unreadable: reopening or rebuilding", exc_info=True)
+                self.store.close()
+                self._recover()
+        raise AssertionError("unreachable")
+
+    def _recover(self) -> None:
+        """The index could not be read: another writer may have swapped it (reopen), else rebuild it
+        here if it is small, or leave a large one to the follower and say the index is not ready."""
+        try:
+            self.store.searcher()
+            return
+        except UNREADABLE:
+            pass
+        if self._rebuilding:
+            raise IndexNotReady()
+        if self.following:
+            with self.sessions() as db:
+                large = listings.published_course_count(db) > self.INLINE_REBUILD_MAX
+            if large:
+                self._wake.set()
+                raise IndexNotReady()
+        with self._write:
+            try:
+                self.store.searcher()  # rebuilt meanwhile by another thread
+            except UNREADABLE:
                 self.store.close()
                 self.rebuild()
-        raise AssertionError("unreachable")
 
     def load(self, db: Session, hits: list[engine.Hit]) -> list[tuple[Course, engine.Hit]]:
         """The courses behind a page of hits, in the hits' order (skipping any since removed)."""

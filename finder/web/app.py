@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -15,11 +16,13 @@ from starlette.requests import Request
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from finder.i18n import gettext as _
+from finder.search.service import IndexNotReady
 from finder.services import Services, build_services
 from finder.settings import Settings, load_settings
-from finder.web import backoffice, partners
+from finder.web import backoffice, health, partners
 from finder.web.backoffice import bulk, eligibility
-from finder.web.kit.middleware import LocaleMiddleware
+from finder.web.kit.middleware import LocaleMiddleware, RequestLogMiddleware
 from finder.web.kit.rendering import render
 from finder.web.kit.security import outer_ring
 from finder.web.kit.templating import STATIC_DIR, make_templates
@@ -59,25 +62,45 @@ async def not_found(request: Request, exc: HTTPException):
                   status_code=exc.status_code)
 
 
+async def index_not_ready(request: Request, exc: Exception):
+    """This instance's search index is being built from scratch: 503, which a proxy retries on
+    another instance (see deploy/nginx/esol-finder.conf), and a plain page for a visitor who has one."""
+    response = render(request, "errors/error.html",
+                      {"status": 503, "detail": _("Search is getting ready. Please try again in a moment.")},
+                      status_code=503)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 async def server_error(request: Request, exc: Exception):
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return render(request, "errors/500.html", {}, status_code=500)
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None, prepare: bool = True) -> Starlette:
+def create_app(settings: Settings | None = None, services: Services | None = None, prepare: bool = True,
+               follow: bool = False) -> Starlette:
+    """The app. With `follow` (a served instance, `finder.web.asgi`), start-up does not wait for the search
+    index: a thread follows the database's change feed and builds or catches up the index while `/readyz`
+    says whether it is ready; without (tests, one-off uses) the index is brought up to date first."""
     settings = settings or (services.settings if services else load_settings())
     services = services or build_services(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        if follow:
+            services.search.start_following(services.engine)
+            # Open (or build, about 20 s, once per data directory) the postcode table now, not in a visitor's search.
+            threading.Thread(target=lambda: services.postcodes.directory, name="postcodes", daemon=True).start()
         yield
         services.close()
 
     if prepare:
-        services.prepare()
-        services.search.warm()
+        services.prepare(index=not follow)
+        if not follow:
+            services.search.warm()
 
     routes = [
+        *health.routes,
         *pages.routes,
         *api.routes,
         *backoffice.routes,
@@ -92,11 +115,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                                 hosts=settings.hosts),
         routes=routes,
         middleware=[
+            Middleware(RequestLogMiddleware, personal=settings.log_personal),
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(LocaleMiddleware, default_locale=settings.default_locale),
             Middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="esol_session", max_age=12 * 3600, same_site="lax", https_only=settings.secure_cookies),
         ],
-        exception_handlers={HTTPException: not_found, 500: server_error},
+        exception_handlers={HTTPException: not_found, IndexNotReady: index_not_ready, 500: server_error},
         lifespan=lifespan,
     )
     app.state.services = services

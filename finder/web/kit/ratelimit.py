@@ -1,27 +1,59 @@
-"""A small in-memory sliding-window rate limit, per key (usually the client's IP address), and
-`client_key`: which address a request comes from, the one function every limit asks.
+"""Sliding-window rate limits, per key (usually the client's address), and `client_key`: which
+address a request comes from, the one function every limit asks.
 
-It lives in the process: with several workers each keeps its own count, and a restart
-forgets it. That is enough to slow down a script hammering one form; it is not a firewall.
+The app's limits (`limiter`) count in the database (`rate_hits`), so every instance behind a proxy
+shares one count and a restart forgets nothing; a key is kept only as a keyed hash (HMAC with the
+secret key), never the address itself, and hits older than their window are deleted as new ones come.
+Two instances answering at the very same moment may let one extra use through: enough to slow down a
+script hammering one form; it is not a firewall. A `RateLimiter` made without `sessions` counts in
+this process's memory instead.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import hashlib
+import hmac
 import ipaddress
+import secrets
 import threading
 import time
 from collections import deque
 
+from sqlalchemy import delete, func, select
+
+from finder.models import RateHit, utcnow
+
 
 class RateLimiter:
-    def __init__(self, limit: int, window_seconds: float, clock=time.monotonic):
+    def __init__(self, limit: int, window_seconds: float, clock=time.monotonic, *, sessions=None, name: str = "",
+                 secret: str = ""):
         self.limit = limit
         self.window = window_seconds
         self.clock = clock
+        self.sessions = sessions
+        self.name = name[:60]
+        self.secret = secret.encode("utf-8")
         self._hits: dict[str, deque] = {}
         self._lock = threading.Lock()
 
+    # -- in the database, shared by every instance ----------------------------------------
+    def _hash(self, key: str) -> str:
+        return hmac.new(self.secret, key.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+    def _db_count(self, db, key_hash: str, now: dt.datetime) -> int:
+        since = now - dt.timedelta(seconds=self.window)
+        return db.scalar(select(func.count()).select_from(RateHit).where(
+            RateHit.name == self.name, RateHit.key_hash == key_hash, RateHit.at > since)) or 0
+
+    def _db_add(self, db, key_hash: str, now: dt.datetime) -> None:
+        db.add(RateHit(name=self.name, key_hash=key_hash, at=now))
+        if secrets.randbelow(100) == 0:  # now and then, forget this limit's hits older than its window
+            db.execute(delete(RateHit).where(RateHit.name == self.name,
+                                             RateHit.at <= now - dt.timedelta(seconds=self.window)))
+
+    # -- in memory -------------------------------------------------------------------------
     def _recent(self, key: str, now: float) -> deque:
         hits = self._hits.setdefault(key, deque())
         while hits and hits[0] <= now - self.window:
@@ -30,19 +62,29 @@ class RateLimiter:
 
     def allow(self, key: str) -> bool:
         """Record one attempt for `key`; False when it is over the limit for the window."""
-        now = self.clock()
+        if self.sessions is not None:
+            now, key_hash = utcnow(), self._hash(key)
+            with self.sessions.begin() as db:
+                if self._db_count(db, key_hash, now) >= self.limit:
+                    return False
+                self._db_add(db, key_hash, now)
+            return True
+        now_m = self.clock()
         with self._lock:
-            hits = self._recent(key, now)
+            hits = self._recent(key, now_m)
             if len(hits) >= self.limit:
                 return False
-            hits.append(now)
+            hits.append(now_m)
             if len(self._hits) > 10000:
-                self._forget_idle(now)
+                self._forget_idle(now_m)
             return True
 
     def full(self, key: str) -> bool:
         """Whether `key` has used up the window, recording nothing (for limits that count only
         what was accepted: ask first, `record` after)."""
+        if self.sessions is not None:
+            with self.sessions() as db:
+                return self._db_count(db, self._hash(key), utcnow()) >= self.limit
         now = self.clock()
         with self._lock:
             full = len(self._recent(key, now)) >= self.limit
@@ -52,6 +94,10 @@ class RateLimiter:
 
     def record(self, key: str) -> None:
         """Count one accepted use for `key`."""
+        if self.sessions is not None:
+            with self.sessions.begin() as db:
+                self._db_add(db, self._hash(key), utcnow())
+            return
         now = self.clock()
         with self._lock:
             self._recent(key, now).append(now)
@@ -64,10 +110,12 @@ class RateLimiter:
 
 
 def limiter(request, name: str, limit: int, window_seconds: float) -> RateLimiter:
-    """The app's limiter called `name` (one per app, kept with its services)."""
+    """The app's limiter called `name`, counting in the database every instance shares."""
     store = request.app.state.rate_limits
     if name not in store:
-        store[name] = RateLimiter(limit, window_seconds)
+        services = request.app.state.services
+        store[name] = RateLimiter(limit, window_seconds, sessions=services.sessions, name=name,
+                                  secret=services.settings.secret_key)
     return store[name]
 
 

@@ -57,10 +57,11 @@ def test_the_owners_own_mistakes_slow_only_the_owner_and_say_for_how_long(servic
 
 def normalised(response, email: str) -> tuple:
     """Status, page and headers with the only parts that may differ taken out: the CSRF token,
-    the e-mail typed into the form (the form keeps it), and the cookie, date and length."""
+    the e-mail typed into the form (the form keeps it), and the cookie, date, length and request id."""
     text = re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value="-"', response.text)
     text = text.replace(email, "EMAIL")
-    headers = {k: v for k, v in response.headers.items() if k not in ("set-cookie", "date", "content-length")}
+    headers = {k: v for k, v in response.headers.items() if k not in ("set-cookie", "date", "content-length",
+                                                                              "x-request-id")}
     return response.status_code, text, headers
 
 
