@@ -90,7 +90,7 @@ def count_provision(facts: list[CourseFacts]) -> Counts:
             here = course.sessions_in(district)
             weekly = len(here)
 
-            def add(dimension: str, value: str, sessions: int = weekly) -> None:
+            def add(dimension: str, value: str, sessions: int = weekly, district: str = district) -> None:
                 cell = counts[(district, dimension, value)]
                 cell[0] += 1
                 cell[1] += sessions
