@@ -86,7 +86,7 @@ def month_key(day: dt.date) -> str:
 
 def is_month_key(text: str) -> bool:
     match = _MONTH.fullmatch(text)
-    return bool(match) and 1 <= int(match.group(2)) <= 12
+    return match is not None and 1 <= int(match.group(2)) <= 12
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,9 @@ KEY_COLUMNS = ("week", "district", "need", "outcome", "source")
 
 
 def _upsert_statement(dialect: str, values: dict[str, Any]):
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(DemandCount).values(**values, n=1)
     return statement.on_conflict_do_update(index_elements=list(KEY_COLUMNS),
                                            set_={"n": DemandCount.n + 1})
@@ -49,7 +48,8 @@ def add(sessions: sessionmaker[Session], *, week: str, district: str, need: str,
             return
         for _attempt in range(2):
             matching = [getattr(DemandCount, name) == value for name, value in values.items()]
-            changed = db.execute(update(DemandCount).where(*matching).values(n=DemandCount.n + by)).rowcount
+            result: Any = db.execute(update(DemandCount).where(*matching).values(n=DemandCount.n + by))
+            changed = result.rowcount
             if changed:
                 db.commit()
                 return
