@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from finder.domain import evidence as rules
+from finder.evidence.counting import flush
 from finder.models import DemandCount
 
 
@@ -24,7 +25,9 @@ class DemandRow:
 
 def demand_rows(sessions: sessionmaker[Session], weeks: list[str] | None = None,
                 district: str = "") -> list[DemandRow]:
-    """The counts of the given ISO weeks (all when None), for one district or all ("")."""
+    """The counts of the given ISO weeks (all when None), for one district or all (""); this process's
+    pending counts are written first."""
+    flush(sessions)
     statement = select(DemandCount.week, DemandCount.district, DemandCount.need, DemandCount.outcome,
                        DemandCount.source, DemandCount.n)
     if weeks is not None:

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from finder.evidence import counting
 from finder.models import DemandCount
 from tests.accounts import csrf_from, log_in, make_user
 
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fixture_catalogue")
 
 
 def counts(services) -> dict:
+    counting.flush(services.sessions)  # this process's pending counts, as the evidence pages write them first
     with services.sessions() as db:
         return {(row.district, row.need, row.outcome, row.source): row.n for row in db.scalars(select(DemandCount))}
 

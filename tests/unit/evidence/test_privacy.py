@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from finder.domain import evidence as rules
+from finder.evidence import counting
 from finder.models import DemandCount, ProvisionSnapshot, SnapshotMonth
 
 pytestmark = pytest.mark.postgres
@@ -27,7 +28,8 @@ def test_the_evidence_tables_have_only_the_allowed_columns(services):
 
 
 def every_text_in_the_database(services) -> set[str]:
-    """Every value in every table of the database, as text."""
+    """Every value in every table of the database, as text (pending counts written first)."""
+    counting.flush(services.sessions)
     inspector = inspect(services.engine)
     found = []
     with services.engine.connect() as connection:
