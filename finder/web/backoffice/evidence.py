@@ -22,6 +22,7 @@ from finder.web.kit.pages import page, services
 
 DEFAULT_WEEKS = 13
 GAP_ROWS = 20
+REPORT_DISTRICTS = 8
 
 
 @dataclass
@@ -200,6 +201,11 @@ async def report(request: Request):
     evidence = evidence_for(services(request), weeks, "", months=quarter.months)
     evidence["tables"]["districts"].rows = evidence["tables"]["districts"].rows[:10]
     evidence["tables"]["gaps"].rows = evidence["tables"]["gaps"].rows[:8]
+    # The districts with most courses, then the whole city: the report stays on one or two A4 pages.
+    by_district = evidence["tables"]["provision"]
+    *districts, city = by_district.rows or [None]
+    ranked = sorted((row for row in districts if row), key=lambda row: -row[1].n)[:REPORT_DISTRICTS]
+    by_district.rows = ranked + ([city] if city else [])
     return page(request, "backoffice/evidence/report.html", {"quarter": quarter, **evidence})
 
 

@@ -25,15 +25,12 @@ THIN_RESULTS = 3  # the form shows under results with fewer classes than this
 
 
 def counted_links(request: Request) -> dict:
-    """Context for a results page: the language links and picker carry ?counted=1 (this search is counted)."""
+    """Context for a results page: the language picker comes back with ?counted=1 (this search is counted).
+    The hreflang alternates stay as they are: they are the page's addresses for search engines."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", COUNTED_FLAG)]
     params.append((COUNTED_FLAG, "1"))
-
-    def in_language(code: str | None) -> str:
-        return request.url.path + "?" + urlencode(params + ([("lang", code)] if code else []))
-
-    return {"in_language": in_language, "current_path": request.url.path + "?" + urlencode(params),
-            "counted_flag": COUNTED_FLAG, "need_form": need_defaults(request)}
+    return {"current_path": request.url.path + "?" + urlencode(params), "counted_flag": COUNTED_FLAG,
+            "need_form": need_defaults(request)}
 
 
 def need_defaults(request: Request) -> dict:
