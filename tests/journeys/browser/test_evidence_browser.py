@@ -54,3 +54,21 @@ def test_the_evidence_charts_render_beside_their_tables(server, page, coordinato
     middle = first.bounding_box()["x"] + first.bounding_box()["width"] / 2
     assert (label["x"] > middle) == (direction == "rtl")  # labels on the reading side
     assert not page.console_errors
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_quarterly_report_prints_on_at_most_two_a4_pages(server, page, coordinator, lang, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    log_in(page, server)
+    page.goto(server.url(f"/backoffice/evidence/report?quarter=2026-Q4&lang={lang}"))
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    assert 1 <= len(pdf.pages) <= 2
+    width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
+    assert abs(width - 595) < 2 and abs(height - 842) < 2  # A4 (210 × 297 mm) in points
+    text = pdf.pages[0].extract_text()
+    assert "2026-Q4" in text
+    if lang == "en":  # the suppressed counts say so (in Arabic, in its translation)
+        assert "fewer than 5" in text
