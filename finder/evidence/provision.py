@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from finder.domain import evidence as rules
 from finder.domain.vocabulary import time_of_day
 from finder.models import ProvisionSnapshot, SnapshotMonth
-from finder.queries.listings import published_courses_query
+from finder.queries.listings import catalogue_version, published_courses_query
 
 ALL_DISTRICTS = "*"  # the row for the whole city
 
@@ -60,8 +60,25 @@ class CourseFacts:
         return [s for s in self.sessions if s.district == district]
 
 
+_facts_cache: dict[tuple[int, str], tuple[int, list[CourseFacts]]] = {}  # engine -> (catalogue version, facts)
+
+
 def course_facts(db: Session) -> list[CourseFacts]:
-    """Every published course, as plain facts."""
+    """Every published course, as plain facts; kept until the catalogue changes (its version goes up),
+    so the public statistics page does not read the whole catalogue on every visit."""
+    version = catalogue_version(db)
+    bind = db.get_bind()
+    key = (id(bind), str(bind.engine.url))
+    cached = _facts_cache.get(key)
+    if cached is not None and cached[0] == version and version:
+        return cached[1]
+    facts = _read_facts(db)
+    _facts_cache.clear()  # one database per process in the app; tests make many
+    _facts_cache[key] = (version, facts)
+    return facts
+
+
+def _read_facts(db: Session) -> list[CourseFacts]:
     facts = []
     for course in db.scalars(published_courses_query()):
         sessions = []

@@ -131,3 +131,17 @@ def test_the_privacy_notice_is_linked_from_every_page(client):
     assert 'href="/privacy"' in client.get("/").text
     notice = client.get("/privacy")
     assert notice.status_code == 200 and "counted=1" in notice.text and "fewer than 5" in notice.text
+
+
+def test_statistics_follow_the_catalogue_when_a_course_is_archived(services, client, ids):
+    def city_courses() -> str:
+        line = next(line for line in client.get("/statistics.csv").text.splitlines()
+                    if line.startswith("current (") and ",*,all,," in line)
+        return line.split(",")[-2]
+
+    assert city_courses() == "7"
+    services.catalogue.set_status(ids()["welcome-cafe"], "archived")
+    services.catalogue.set_status(ids()["level-1"], "archived")
+    assert city_courses() == "5"
+    services.catalogue.set_status(ids()["conversation-club"], "archived")
+    assert city_courses() == "fewer than 5"
