@@ -164,7 +164,7 @@ def gaps_table(gaps: list[Gap]) -> Table:
         status = (_l("Only an informal class (such as a conversation club)") if gap.only_informal
                   else _l("Nothing of this kind") if gap.need.kind else _l("Nothing"))
         table.rows.append([district_label(gap.district),
-                           , ".join(str(label) for label in rules.describe(gap.need)), str(gap.radius),
+                           ", ".join(str(label) for label in rules.describe(gap.need)), str(gap.radius),
                            Count(gap.demand), Count(gap.no_result), status, _nearest_text(gap.nearest_formal),
                            _nearest_text(gap.nearest_informal)])
     return table

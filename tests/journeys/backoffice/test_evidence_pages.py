@@ -78,6 +78,7 @@ def test_the_evidence_pages_are_for_coordinators_only(services, client):
     assert client.get("/backoffice/evidence", follow_redirects=False).status_code == 303
     make_user(services, email="editor@example.org", role="partner", organisation_key="college", name="Ed")
     log_in(client, email="editor@example.org")
+    assert 'href="/backoffice/evidence"' not in client.get("/backoffice/").text
     for path in ("/backoffice/evidence", "/backoffice/evidence/gaps.csv", "/backoffice/evidence/report"):
         assert client.get(path).status_code == 403, path
 
@@ -87,6 +88,7 @@ def test_the_dashboard_shows_charts_tables_and_csv_with_suppression(services, cl
         client.get("/search?creche=1&kind=formal&postcode=L8+1ST")
     client.get("/search?women=1&postcode=L4+5XN&radius=1")
     log_in(client)
+    assert 'href="/backoffice/evidence"' in client.get("/backoffice/").text  # in the coordinators' menu
     page = client.get("/backoffice/evidence")
     assert page.status_code == 200
     assert page.text.count('role="img"') == 5 and page.text.count("<table") == 8
