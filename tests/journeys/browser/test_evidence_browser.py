@@ -72,3 +72,18 @@ def test_the_quarterly_report_prints_on_at_most_two_a4_pages(server, page, coord
     assert "2026-Q4" in text
     if lang == "en":  # the suppressed counts say so (in Arabic, in its translation)
         assert "fewer than 5" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_no_axe_violations_on_the_evidence_pages(server, page, coordinator, axe_script, lang):
+    from tests.journeys.browser.conftest import axe_violations
+
+    found = {}
+    for path in ("/statistics", "/privacy", "/need", "/search?creche=1&kind=formal&postcode=L8+1ST"):
+        page.goto(server.url(path + ("&" if "?" in path else "?") + f"lang={lang}"))
+        found[path] = axe_violations(page, axe_script)
+    log_in(page, server)
+    for path in ("/backoffice/evidence", "/backoffice/evidence/report?quarter=2026-Q4"):
+        page.goto(server.url(path + ("&" if "?" in path else "?") + f"lang={lang}"))
+        found[path] = axe_violations(page, axe_script)
+    assert not {path: lines for path, lines in found.items() if lines}
