@@ -356,3 +356,48 @@ class LoginFailure(Base):
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     last: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class DemandCount(Base):
+    """Evidence: how many searches (or stated needs) asked for one need near one district in one ISO week,
+    by outcome. Counts only: no words, no full postcode, no coordinates, no time finer than the week,
+    nothing about who searched (finder.domain.evidence)."""
+
+    __tablename__ = "evidence_demand"
+    __table_args__ = (UniqueConstraint("week", "district", "need", "outcome", "source",
+                                       name="uq_evidence_demand_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), index=True)  # "2026-W49"
+    district: Mapped[str] = mapped_column(String(8), default="")  # "L8"; "" when no place was given
+    need: Mapped[str] = mapped_column(String(300), default="")  # finder.domain.evidence.need_key
+    outcome: Mapped[str] = mapped_column(String(4), default="")  # "0" | "1-2" | "3+" ("" for a stated need)
+    source: Mapped[str] = mapped_column(String(8), default="search")  # "search" | "stated"
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProvisionSnapshot(Base):
+    """Evidence: published courses and weekly sessions in one district with one value of one dimension
+    (level, kind, crèche, time, day, women only, free, mode, staff language), as counted in one month.
+    Dimension "all" is every course; "variety" holds the distinct level × time × crèche combinations."""
+
+    __tablename__ = "evidence_provision"
+    __table_args__ = (UniqueConstraint("month", "district", "dimension", "value", name="uq_evidence_provision_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)  # "2026-12"
+    district: Mapped[str] = mapped_column(String(8), default="")
+    dimension: Mapped[str] = mapped_column(String(12))
+    value: Mapped[str] = mapped_column(String(40), default="")
+    courses: Mapped[int] = mapped_column(Integer, default=0)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SnapshotMonth(Base):
+    """Evidence: one row per month whose provision snapshot was taken (its unique month makes taking it idempotent)."""
+
+    __tablename__ = "evidence_months"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)
+    taken_on: Mapped[dt.date] = mapped_column(Date)

@@ -22,11 +22,12 @@ from finder.services import Services, build_services
 from finder.settings import Settings, load_settings
 from finder.web import backoffice, health, partners
 from finder.web.backoffice import bulk, eligibility
+from finder.web.backoffice import evidence as evidence_pages
 from finder.web.kit.middleware import LocaleMiddleware, RequestLogMiddleware
 from finder.web.kit.rendering import render
 from finder.web.kit.security import outer_ring
 from finder.web.kit.templating import STATIC_DIR, make_templates
-from finder.web.public import api, pages
+from finder.web.public import api, demand, pages, statistics
 from finder.web.public import help as help_pages
 from finder.web.sharing import calendar, embed, feed, oruk, share, signpost
 
@@ -103,9 +104,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         *health.routes,
         *pages.routes,
         *api.routes,
+        *demand.routes, *statistics.routes,
         *backoffice.routes,
         *partners.routes,
         *bulk.routes, *eligibility.routes, *help_pages.routes,
+        *evidence_pages.routes,
         *share.routes, *calendar.routes, *signpost.routes, *embed.routes, *feed.routes,
         Mount("/oruk", app=oruk.make_app(services)),
         Mount("/static", CachedStatic(directory=str(STATIC_DIR)), name="static"),

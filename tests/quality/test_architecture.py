@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "finder"
 FLOORS = {
     "web": 5, "cli": 5,
     "services": 4,
-    "operations": 3, "queries": 3, "search": 3, "imports": 3, "oruk": 3, "geo": 3, "migrations": 3,
+    "operations": 3, "queries": 3, "evidence": 3, "search": 3, "imports": 3, "oruk": 3, "geo": 3, "migrations": 3,
     "models": 2, "db": 2,
     "domain": 1,
     "i18n": 0, "settings": 0, "geo.shapes": 0, "": 0,

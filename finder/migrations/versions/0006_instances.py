@@ -1,7 +1,7 @@
 """instances: the change feed every instance follows, and rate limits and login back-off in the database
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 
 Several instances share one database: each follows `catalogue_changes` to keep its own search index
 in step, and counts rate-limited uses (`rate_hits`) and wrong passwords (`login_failures`) here rather
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """eligibility rules: coordinators' changes to the shipped rules of "Can I join for free?"
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 
 One row per shipped rule (finder.domain.eligibility.DEFAULT_RULES) a coordinator has changed; a
 rule with no row is as shipped. No answers of the helper are ever stored. Portable column types only.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

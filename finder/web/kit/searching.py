@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from finder.evidence.counting import count_search
 from finder.i18n import lazy_gettext as _l
 from finder.search import engine
 from finder.search.params import ParamProblem, SearchQuery, parse
@@ -41,6 +42,7 @@ def perform(services, params, explain_empty: bool = True) -> SearchPage:
     problems = list(parsed.problems)
     query, place, label = resolve_place(services, parsed.query, problems)
     outcome = services.search.search(query, place, explain_empty=explain_empty)
+    count_search(services, params, query, outcome.total)  # anonymous demand counts; never raises
     with services.sessions() as db:
         items = services.search.load(db, outcome.hits)
     return SearchPage(query, problems, outcome, items, label, place)

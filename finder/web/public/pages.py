@@ -15,6 +15,7 @@ from finder.queries import listings
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
+from finder.web.public.demand import results_context
 
 
 async def home(request: Request):
@@ -27,7 +28,7 @@ async def home(request: Request):
 async def search(request: Request):
     page = perform(app_services(request), request.query_params)
     status = 200
-    return render(request, "public/search.html", {"page": page}, status_code=status)
+    return render(request, "public/search.html", {"page": page, **results_context(request)}, status_code=status)
 
 
 async def results_map(request: Request):
