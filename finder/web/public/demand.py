@@ -19,7 +19,7 @@ from finder.i18n import gettext
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
-from finder.web.partners.common import spam_checks, too_many
+from finder.web.partners.common import count_send, over_form_limit, too_many
 
 THIN_RESULTS = 3  # the form shows under results with fewer classes than this
 
@@ -67,7 +67,7 @@ async def need_send(request: Request):
               "speaks": str(form.get("speaks") or "")[:12]}
     if form.get("website_url"):  # a robot filled in the hidden field: thank it and keep nothing
         return RedirectResponse("/need/thanks", status_code=303)
-    if not spam_checks(request, form):
+    if over_form_limit(request, "need"):
         return too_many(request)
     district = ""
     if values["district"]:
@@ -82,6 +82,7 @@ async def need_send(request: Request):
                            times=values["times"], speaks=[values["speaks"]] if values["speaks"] else [],
                            lang=i18n.get_locale(), radius=0)
     count_stated_need(services(request).sessions, district, need)
+    count_send(request, "need")
     return RedirectResponse("/need/thanks", status_code=303)
 
 
