@@ -43,6 +43,14 @@ def ltr(text: str) -> Markup:
     return Markup('<bdi dir="ltr">%s</bdi>') % text
 
 
+def isolate(text, lang: str | None = None) -> Markup:
+    """Text of unknown direction (a name, an address, a search) kept whole inside a page of either direction:
+    the browser works out its direction on its own and it does not reorder what is around it."""
+    if lang:
+        return Markup('<bdi lang="%s" dir="%s">%s</bdi>') % (lang.replace("_", "-"), i18n.text_direction(lang), text)
+    return Markup("<bdi>%s</bdi>") % (text,)
+
+
 def install(env: jinja2.Environment) -> None:
     """Enable `{{ _() }}`, `{{ ngettext() }}`, `{{ pgettext() }}` and `{% trans %}` blocks."""
     env.add_extension("jinja2.ext.i18n")
@@ -50,4 +58,5 @@ def install(env: jinja2.Environment) -> None:
     env.install_gettext_callables(i18n.raw_gettext, i18n.raw_ngettext, newstyle=True, pgettext=i18n.raw_pgettext)
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext,
                        current_locale=i18n.get_locale, format_distance=i18n.format_distance,
-                       format_integer=i18n.format_integer, text_direction=i18n.text_direction, ltr=ltr)
+                       format_integer=i18n.format_integer, text_direction=i18n.text_direction, ltr=ltr,
+                       isolate=isolate)

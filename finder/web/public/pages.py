@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -14,6 +15,7 @@ from finder import i18n
 from finder.queries import listings
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
+from finder.web.kit import suggestions
 from finder.web.kit.searching import perform
 
 
@@ -24,10 +26,25 @@ async def home(request: Request):
     return render(request, "public/home.html", {"counts": counts})
 
 
+def _lang() -> str:
+    """The `lang` parameter links keep (none for English, the default)."""
+    locale = i18n.get_locale()
+    return "" if locale == i18n.DEFAULT_LOCALE else locale
+
+
 async def search(request: Request):
-    page = perform(app_services(request), request.query_params)
-    status = 200
-    return render(request, "public/search.html", {"page": page}, status_code=status)
+    services = app_services(request)
+    page = perform(services, request.query_params, explain_empty=False)
+    # A postcode we could not use stays in its field (with what we think was meant, as a link).
+    typed = request.query_params.get("postcode", "")[:20].strip()
+    bad_postcode = any(p.param == "postcode" for p in page.problems)
+    meant = suggestions.postcode_suggestion(services, typed) if bad_postcode and typed else ""
+    return render(request, "public/search.html", {
+        "page": page, "suggestions": suggestions.for_empty(services, page),
+        "typed_postcode": typed if bad_postcode else page.query.postcode,
+        "meant_postcode": meant,
+        "meant_link": "/search?" + replace(page.query, postcode=meant, page=1).query_string(lang=_lang()) if meant else "", "searched": any(key != "lang" for key in request.query_params.keys()), "lang_param": _lang(),
+    })
 
 
 async def results_map(request: Request):
