@@ -13,9 +13,9 @@ from starlette.routing import Route
 
 from finder import i18n
 from finder.queries import listings
+from finder.web.kit import suggestions
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
-from finder.web.kit import suggestions
 from finder.web.kit.searching import perform
 
 
