@@ -11,6 +11,7 @@ from finder.domain import ValidationErrors, submissions
 from finder.domain.numbers import NumberError, parse_id
 from finder.i18n import gettext
 from finder.queries import listings, review
+from finder.web.kit.addresses import base_url
 from finder.web.kit.auth import current_user, login_required
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
@@ -42,7 +43,7 @@ def _course(request: Request):
 
 
 def _edit_page(request, course, payload, errors=None, status_code=200):
-    check_link = f"{services(request).settings.base_url}/check/{services(request).catalogue.check_token(course.id)}"
+    check_link = f"{base_url(request)}/check/{services(request).catalogue.check_token(course.id)}"
     return page(request, "backoffice/course_edit.html", {"course": course, "check_link": check_link, **form_context(
         payload, errors, action=f"/backoffice/courses/{course.id}/edit", honeypot=False, show_submitter=False,
         organisation_fixed=True, submit_label=gettext("Save changes"))}, status_code=status_code)

@@ -11,6 +11,7 @@ from finder.domain import ValidationErrors, diff, messages, submissions
 from finder.i18n import gettext
 from finder.operations.catalogue import course_snapshot
 from finder.queries import listings, review
+from finder.web.kit.addresses import base_url
 from finder.web.kit.auth import current_user, login_required
 from finder.web.kit.pages import error_texts, page, redirect_with, services
 
@@ -72,7 +73,7 @@ def _tell_submitter(request: Request, submission, status: str, reason: str) -> N
     """Submitters and partners hear about decisions by email."""
     if submission.kind == "report" or not submission.submitter_email:
         return
-    base = services(request).settings.base_url
+    base = base_url(request)
     title = submission.payload.get("title", "")
     if not title and submission.course_id:
         with services(request).sessions() as db:

@@ -13,6 +13,7 @@ from finder.domain.values import is_email
 from finder.i18n import gettext
 from finder.models import Course
 from finder.queries import listings
+from finder.web.kit.addresses import base_url
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
@@ -60,7 +61,7 @@ async def report(request: Request):
     count_send(request, "report-a-problem")
     recipient = course.contact_email or course.organisation.email
     if recipient:
-        link = f"{services(request).settings.base_url}/check/{catalogue.check_token(course.id)}"
+        link = f"{base_url(request)}/check/{catalogue.check_token(course.id)}"
         subject, body = messages.problem_reported(course.title, submissions.problem_label(problem), link)
         await run_in_threadpool(mailer(request).send, recipient, subject, body)
     return RedirectResponse(f"/courses/{course.id}/report/thanks", status_code=303)

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from finder import i18n
 from finder.queries import listings
 from finder.web.kit import suggestions
+from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
@@ -87,11 +88,12 @@ async def security_page(request: Request):
 async def security_txt(request: Request):
     """RFC 9116: where to report a vulnerability, in the machine-readable form scanners look for."""
     settings = app_services(request).settings
+    base = base_url(request)
     expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=180)).replace(microsecond=0)
     lines = [f"Contact: {settings.security_contact_uri}",
              f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
-             f"Policy: {settings.base_url}/security",
-             f"Canonical: {settings.base_url}/.well-known/security.txt",
+             f"Policy: {base}/security",
+             f"Canonical: {base}/.well-known/security.txt",
              "Preferred-Languages: en"]
     return PlainTextResponse("\n".join(lines) + "\n", headers={"Cache-Control": "public, max-age=86400"})
 
