@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from finder import i18n
 from finder.queries import listings
+from finder.search.params import parse
 from finder.web.kit import suggestions
 from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
@@ -62,7 +63,11 @@ async def course(request: Request):
         item = listings.course(db, request.path_params["course_id"])
     if item is None:
         raise HTTPException(404)
-    return render(request, "public/course.html", {"course": item})
+    # "Back to the classes you found": the search the reader came from (rebuilt from its parts, so
+    # only a search URL of our own is ever linked).
+    back = request.query_params.get("back")
+    back_link = "/search?" + parse(QueryParams(back)).query.query_string(lang=_lang()) if back is not None else ""
+    return render(request, "public/course.html", {"course": item, "back_link": back_link})
 
 
 async def organisation(request: Request):
@@ -83,6 +88,14 @@ async def about(request: Request):
 
 async def security_page(request: Request):
     return render(request, "public/security.html", {"contact": app_services(request).settings.security_contact_uri})
+
+
+async def accessibility(request: Request):
+    return render(request, "public/accessibility.html", {})
+
+
+async def contact(request: Request):
+    return render(request, "public/contact.html", {"contact": app_services(request).settings.security_contact_uri})
 
 
 async def security_txt(request: Request):
@@ -122,6 +135,8 @@ routes = [
     Route("/about", about, name="about"),
     Route("/help/levels", help_levels, name="help_levels"),
     Route("/security", security_page, name="security"),
+    Route("/accessibility", accessibility, name="accessibility"),
+    Route("/contact", contact, name="contact"),
     Route("/.well-known/security.txt", security_txt, name="security_txt"),
     Route("/language", choose_language, name="language"),
 ]
