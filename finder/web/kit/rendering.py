@@ -26,6 +26,7 @@ def page_context(request: Request) -> dict:
         "dir": i18n.text_direction(locale),
         "settings": request.app.state.services.settings,
         "base_url": base_url(request),
+        "form_fields": [],  # filled in by the form macros as a page renders (backoffice/_forms.html)
         "in_language": in_language,
         "current_path": request.url.path + (("?" + request.url.query) if request.url.query else ""),
     }

@@ -44,7 +44,7 @@ async def search(request: Request):
     return render(request, "public/search.html", {
         "page": page, "suggestions": suggestions.for_empty(services, page),
         "typed_postcode": typed if bad_postcode else page.query.postcode,
-        "meant_postcode": meant,
+        "meant_postcode": meant, "title_error": bad_postcode,
         "meant_link": "/search?" + replace(page.query, postcode=meant, page=1).query_string(lang=_lang()) if meant else "", "searched": any(key != "lang" for key in request.query_params.keys()), "lang_param": _lang(),
     })
 

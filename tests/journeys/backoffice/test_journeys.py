@@ -119,7 +119,11 @@ def test_forms_are_rate_limited_per_address(services):
         assert post_form(client, "/add-a-class", {**FORM, "title": "Another"}, token).status_code == 200
         response = post_form(client, "/add-a-class", {**FORM, "title": "Third"}, token)
     assert response.status_code == 429
-    assert "Too many forms sent" in response.text
+    assert "We could not take this form just now" in response.text
+    assert "<title>Error: " in response.text
+    # Nothing typed is lost: the refused form comes back filled in, ready to send again later.
+    assert 'value="Third"' in response.text
+    assert f'value="{FORM["submitter_email"]}"' in response.text
     assert len(only(services, Submission)) == 2
 
 
