@@ -188,7 +188,10 @@ def test_partner_change_waits_for_approval_and_shows_a_diff(partner_client, serv
     page = client.get(f"/backoffice/submissions/{submission.id}").text
     assert "What would change" in page
     assert "<del>Practise speaking English over tea" in page and "<ins>Practise speaking English over coffee" in page
-    assert "sat 10:00-12:00" in page and "sat 11:00-13:00" in page
+    # sessions as people read them: the day's name and the place's name, address and postcode
+    assert "Saturday · 10:00–12:00 · Central Library, William Brown Street, Liverpool, L3 8EW" in page
+    assert "Saturday · 11:00–13:00 · Central Library, William Brown Street, Liverpool, L3 8EW" in page
+    assert '<th scope="row">When and where</th>' in page and '<th scope="row">sessions</th>' not in page
     client.post(f"/backoffice/submissions/{submission.id}", data={"decision": "approve",
                                                                   "csrf_token": csrf(client, "/backoffice/")})
     assert "over coffee" in client.get(f"/courses/{course_id}").text
