@@ -78,3 +78,12 @@ def test_a_report_refused_by_the_hourly_limit_keeps_what_was_typed(services, fix
     assert "<title>Error: " in refused.text
     assert "The room moved to B12</textarea>" in refused.text and 'value="parent@example.org"' in refused.text
     assert re.search(r'value="other"\s+checked', refused.text)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_web_address_in_an_error_reads_left_to_right_on_any_page(client, lang):
+    token = csrf(client, f"/add-a-class?lang={lang}")
+    page = client.post(f"/add-a-class?lang={lang}", data={"csrf_token": token, "website": "javascript:alert(1)"}).text
+    message = re.search(r'<span class="error-message" id="website-error">(.*?)</span>\s*<input', page, re.S).group(1)
+    assert '<bdi dir="ltr">http://</bdi>' in message and '<bdi dir="ltr">https://</bdi>' in message
+    assert 'value="javascript:alert(1)"' in page
