@@ -398,5 +398,6 @@ def test_a_report_with_a_bad_email_is_refused_and_keeps_what_was_typed(client, s
     response = post_form(client, f"/courses/{course_id}/report",
                          {"problem": "other", "details": "Closed for summer", "email": "me@@example"})
     assert response.status_code == 400
-    assert "Enter an email address, like name@example.org." in response.text and "Closed for summer" in response.text
+    assert ('Enter an email address, like <bdi dir="ltr">name@example.org</bdi>.' in response.text
+            and "Closed for summer" in response.text)
     assert only(services, Submission) == [] and only(services, OutboxMessage) == []
