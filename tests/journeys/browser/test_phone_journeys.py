@@ -48,6 +48,7 @@ def test_after_find_classes_the_count_and_the_first_class_are_on_the_first_scree
     page.fill("#q", "english")
     page.click("form.search button[type=submit]")
     page.wait_for_selector("#results-heading")
+    page.evaluate("document.fonts.ready.then(() => true)")
     heading = page.locator("#results-heading").bounding_box()
     first = page.locator("ol.results > li.result h3").first.bounding_box()
     assert heading["y"] + heading["height"] <= PHONE["height"], heading
