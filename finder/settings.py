@@ -35,6 +35,9 @@ class Settings:
     default_locale: str = "en"
     demo_banner: bool = True
     base_url: str = "http://127.0.0.1:8000"
+    # Whether ESOL_FINDER_BASE_URL (or an override) set base_url; when not, absolute links come from
+    # each request (finder.web.kit.addresses.base_url).
+    base_url_configured: bool = False
     secure_cookies: bool = False
     stale_after_days: int = 183
     hide_after_days: int = 365
@@ -92,6 +95,8 @@ class Settings:
         return contact if contact.startswith(("mailto:", "https://")) else f"mailto:{contact}"
 
     def with_(self, **changes) -> "Settings":
+        if "base_url" in changes:
+            changes.setdefault("base_url_configured", True)
         return replace(self, **changes)
 
 
@@ -132,6 +137,7 @@ def load_settings(**overrides) -> Settings:
         default_locale=_env("DEFAULT_LOCALE", "en"),
         demo_banner=_flag("DEMO_BANNER", True),
         base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        base_url_configured=bool(_env("BASE_URL")),
         secure_cookies=_flag("SECURE_COOKIES", _env("BASE_URL").lower().startswith("https://")),
         stale_after_days=int(_env("STALE_AFTER_DAYS", "183")),
         hide_after_days=int(_env("HIDE_AFTER_DAYS", "365")),
@@ -164,5 +170,7 @@ def load_settings(**overrides) -> Settings:
         log_format=_env("LOG_FORMAT", "json").strip().lower(),
         log_personal=_flag("LOG_PERSONAL", False),
     )
+    if "base_url" in overrides:
+        overrides.setdefault("base_url_configured", True)
     values.update(overrides)
     return Settings(**values)

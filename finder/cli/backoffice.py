@@ -35,8 +35,25 @@ def create_user_command(email: str, name: str, role: str, organisation_key: str 
         for field, messages in exc.errors.items():
             for message in messages:
                 click.echo(f"{field}: {message}", err=True)
+        if "organisation" in exc.errors:
+            _list_organisations(services, organisation_key)
         raise SystemExit(1) from None
     click.echo(f"Account made: {user.email} ({user.role})")
+
+
+def _list_organisations(services, asked: str | None) -> None:
+    """The organisations' keys, for a --organisation that was missing or wrong."""
+    with services.sessions() as db:
+        found = review.organisations(db)
+    if asked:
+        click.echo(f"There is no organisation with the key {asked!r}.", err=True)
+    if not found:
+        click.echo("There are no organisations yet: load the catalogue first (esol-finder demo or import).", err=True)
+        return
+    click.echo("Use --organisation with one of these keys:", err=True)
+    width = max(len(o.key) for o in found)
+    for organisation in found:
+        click.echo(f"  {organisation.key:<{width}}  {organisation.name}", err=True)
 
 
 @click.command("remind")

@@ -51,6 +51,26 @@ def demo() -> None:
     load_demo(services)
 
 
+LOCAL_NAMES = ("127.0.0.1", "localhost", "0.0.0.0", "::1", "::")  # nosec B104 - names compared, not bound
+
+
+def links_notice(settings, host: str, port: int) -> list[tuple[str, bool]]:
+    """What `serve` says about the address it puts in links: (line, is it a warning)."""
+    from urllib.parse import urlsplit
+
+    if not settings.base_url_configured:
+        return [(f"Links (short links, QR codes, e-mails, calendar files) use the address each request "
+                 f"arrives at, such as http://{host}:{port}; set ESOL_FINDER_BASE_URL to fix one.", False)]
+    lines = [(f"Links (short links, QR codes, e-mails, calendar files) point at ESOL_FINDER_BASE_URL: {settings.base_url}", False)]
+    parts = urlsplit(settings.base_url)
+    base_port = parts.port or (443 if parts.scheme == "https" else 80)
+    if (parts.hostname or "") in (host, *LOCAL_NAMES) and base_port != port:
+        lines.append((f"Warning: ESOL_FINDER_BASE_URL says port {base_port} but this server listens on port {port}: "
+                      f"links will point at {settings.base_url}, not here. Unset ESOL_FINDER_BASE_URL or set it "
+                      f"to http://{host}:{port}.", True))
+    return lines
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -70,6 +90,8 @@ def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
     settings = services.settings
     services.close()  # the index was brought up to date once, here; each worker opens its own
     click.echo(f"ESOL Finder on http://{host}:{port}/ ({workers} worker{'s' if workers > 1 else ''})")
+    for line, warning in links_notice(settings, host, port):
+        click.echo(line, err=warning)
     options = _server_options(settings)
     if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):
         import uvicorn

@@ -10,7 +10,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from finder.domain import diff
-from finder.models import AuditEntry, Course, CourseSession, Organisation, Submission
+from finder.domain.values import check_links_made_after
+from finder.models import AuditEntry, CheckToken, Course, CourseSession, Organisation, Submission, Venue
 
 OPEN_STATUSES = ("pending",)
 
@@ -67,6 +68,14 @@ def courses(db: Session, *, organisation_id: int | None = None, status: str | No
     return list(db.scalars(query))
 
 
+def current_check_token(db: Session, course_id: int, check_link_days: int) -> str | None:
+    """The listing's private check link token if one is made and still opens (reading makes none)."""
+    token = db.scalar(select(CheckToken).where(CheckToken.course_id == course_id))
+    if token is None or token.created_at < check_links_made_after(check_link_days):
+        return None
+    return token.token
+
+
 def organisations(db: Session) -> list[Organisation]:
     return list(db.scalars(select(Organisation).order_by(Organisation.name)))
 
@@ -81,6 +90,19 @@ def audit_entry(db: Session, audit_id: int) -> AuditEntry | None:
 
 
 # -- what changed: the pure diff lives in the domain ----------------------------------------
+
+def venue_details(db: Session, keys) -> dict[str, dict]:
+    """Venue key -> its name, address and postcode, for a diff to show places as people typed them."""
+    wanted = {k for k in keys if k}
+    if not wanted:
+        return {}
+    return {v.key: {"name": v.name, "address": v.address, "postcode": v.postcode}
+            for v in db.scalars(select(Venue).where(Venue.key.in_(wanted)))}
+
+
+def session_venue_keys(*snapshots) -> set[str]:
+    return {s.get("venue") for snap in snapshots if snap for s in (snap.get("sessions") or []) if s.get("venue")}
+
 
 Change, LONG_TEXT, changes = diff.Change, diff.LONG_TEXT, diff.changes
 

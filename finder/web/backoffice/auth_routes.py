@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from finder.domain import ValidationErrors, messages
 from finder.i18n import gettext, ngettext
+from finder.web.kit.addresses import base_url
 from finder.web.kit.auth import (
     LOGIN_PATH,
     accounts,
@@ -136,7 +137,7 @@ async def reset_request(request: Request):
         "The link works once, within an hour."))
     if found is not None:
         user, token = found
-        subject, body = messages.password_reset(f"{services(request).settings.base_url}{RESET_PATH}/{token}")
+        subject, body = messages.password_reset(f"{base_url(request)}{RESET_PATH}/{token}")
         # Sent after the answer has gone, so a known address is not answered more slowly than an unknown one.
         response.background = BackgroundTask(services(request).mailer.send, user.email, subject, body)
     return response

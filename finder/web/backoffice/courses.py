@@ -11,6 +11,7 @@ from finder.domain import ValidationErrors, submissions
 from finder.domain.numbers import NumberError, parse_id
 from finder.i18n import gettext
 from finder.queries import listings, review
+from finder.web.kit.addresses import base_url
 from finder.web.kit.auth import current_user, login_required
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
@@ -42,7 +43,10 @@ def _course(request: Request):
 
 
 def _edit_page(request, course, payload, errors=None, status_code=200):
-    check_link = f"{services(request).settings.base_url}/check/{services(request).catalogue.check_token(course.id)}"
+    # Reading writes nothing: the check link is shown if it exists; making one is a button (a POST).
+    with services(request).sessions() as db:
+        token = review.current_check_token(db, course.id, services(request).settings.check_link_days)
+    check_link = f"{base_url(request)}/check/{token}" if token else ""
     return page(request, "backoffice/course_edit.html", {"course": course, "check_link": check_link, **form_context(
         payload, errors, action=f"/backoffice/courses/{course.id}/edit", honeypot=False, show_submitter=False,
         organisation_fixed=True, submit_label=gettext("Save changes"))}, status_code=status_code)
@@ -75,6 +79,9 @@ async def change_status(request: Request):
     action = form.get("action")
     catalogue = services(request).catalogue
     user = current_user(request)
+    if action == "check-link":
+        catalogue.check_token(course.id)
+        return redirect_with(request, f"/backoffice/courses/{course.id}/edit", gettext("Check link made."))
     if action == "checked":
         catalogue.mark_checked(course.id, actor=user.email)
         return redirect_with(request, f"/backoffice/courses/{course.id}/edit", gettext("Marked as checked today."))
@@ -91,7 +98,8 @@ async def history(request: Request):
     course = _course(request)
     with services(request).sessions() as db:
         entries = review.history(db, course.id)
-    versions = [{"entry": e, "changes": review.changes(e.before, e.after, ignore=("key",)),
+        venues = review.venue_details(db, review.session_venue_keys(*(e.before for e in entries), *(e.after for e in entries)))
+    versions = [{"entry": e, "changes": review.changes(e.before, e.after, ignore=("key",), venues=venues),
                  "restorable": bool(e.after)} for e in entries]
     return page(request, "backoffice/history.html", {"course": course, "versions": versions})
 

@@ -11,6 +11,7 @@ from finder.domain import ValidationErrors, diff, messages, submissions
 from finder.i18n import gettext
 from finder.operations.catalogue import course_snapshot
 from finder.queries import listings, review
+from finder.web.kit.addresses import base_url
 from finder.web.kit.auth import current_user, login_required
 from finder.web.kit.pages import error_texts, page, redirect_with, services
 
@@ -39,7 +40,10 @@ def _review(request: Request, submission):
             with services(request).sessions() as db:
                 course = listings.course(db, submission.course_id, public=False) if submission.course_id else None
                 live = course_snapshot(course) if course is not None else None
-                changes = diff.changes(live, prepared.snapshot())
+                proposed = prepared.snapshot()
+                venues = review.venue_details(db, review.session_venue_keys(live, proposed))
+                venues.update(prepared.venues)  # the places as the partner typed them
+                changes = diff.changes(live, proposed, venues=venues)
                 duplicates = review.likely_duplicates(
                     db, submission.organisation_id, prepared.listing.organisation_name, prepared.sessions,
                     exclude_course_id=submission.course_id)
@@ -72,7 +76,7 @@ def _tell_submitter(request: Request, submission, status: str, reason: str) -> N
     """Submitters and partners hear about decisions by email."""
     if submission.kind == "report" or not submission.submitter_email:
         return
-    base = services(request).settings.base_url
+    base = base_url(request)
     title = submission.payload.get("title", "")
     if not title and submission.course_id:
         with services(request).sessions() as db:
@@ -107,7 +111,7 @@ async def decide(request: Request):
                 "This submission has problems, so it cannot be approved. Ask the sender for changes.")]}, 400)
         submission = catalogue.approve_submission(submission.id, prepared, actor=user.email)
         await run_in_threadpool(_tell_submitter, request, submission, "approved", "")
-        return redirect_with(request, "/backoffice/", gettext("Approved."))
+        return redirect_with(request, f"/backoffice/submissions/{submission.id}", gettext("Approved."))
     if decision in ("reject", "changes"):
         reason = str(form.get("reason") or "").strip()
         if not reason:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 
 from finder import i18n
+from finder.web.kit.addresses import base_url
 
 
 def page_context(request: Request) -> dict:
@@ -24,6 +25,8 @@ def page_context(request: Request) -> dict:
         "html_lang": locale.replace("_", "-"),
         "dir": i18n.text_direction(locale),
         "settings": request.app.state.services.settings,
+        "base_url": base_url(request),
+        "form_fields": [],  # filled in by the form macros as a page renders (backoffice/_forms.html)
         "in_language": in_language,
         "current_path": request.url.path + (("?" + request.url.query) if request.url.query else ""),
     }

@@ -4,8 +4,10 @@ environment; the locale comes from the request's context variable, never from th
 
 from __future__ import annotations
 
+import re
+
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from finder import i18n
 
@@ -43,11 +45,36 @@ def ltr(text: str) -> Markup:
     return Markup('<bdi dir="ltr">%s</bdi>') % text
 
 
+def isolate(text, lang: str | None = None) -> Markup:
+    """Text of unknown direction (a name, an address, a search) kept whole inside a page of either direction:
+    the browser works out its direction on its own and it does not reorder what is around it."""
+    if lang:
+        return Markup('<bdi lang="%s" dir="%s">%s</bdi>') % (lang.replace("_", "-"), i18n.text_direction(lang), text)
+    return Markup("<bdi>%s</bdi>") % (text,)
+
+
+_LEFT_TO_RIGHT_BITS = re.compile(r"(https?://[^\s“”\"]*|[\w.+-]+@[\w-]+\.[\w.-]+|[a-z0-9-]+\.[a-z]{2,}/\S*)", re.I)
+
+
+def isolate_links(text) -> Markup:
+    """A message (an error, a hint) with the web and e-mail addresses in it kept left to right, so
+    "https://" does not read "//:https" inside an Arabic sentence."""
+    def wrap(match) -> str:
+        bit = match.group(0)
+        core = bit.rstrip(".,;:!?)")
+        return f'<bdi dir="ltr">{core}</bdi>{bit[len(core):]}'
+
+    # the text is escaped first; only our own <bdi> tags are added around what it already says
+    return Markup(_LEFT_TO_RIGHT_BITS.sub(wrap, str(escape(text))))  # nosec B704
+
+
 def install(env: jinja2.Environment) -> None:
     """Enable `{{ _() }}`, `{{ ngettext() }}`, `{{ pgettext() }}` and `{% trans %}` blocks."""
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = True  # the same whitespace rule babel.cfg extracts with
     env.install_gettext_callables(i18n.raw_gettext, i18n.raw_ngettext, newstyle=True, pgettext=i18n.raw_pgettext)
+    env.filters["isolate_links"] = isolate_links
     env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext,
                        current_locale=i18n.get_locale, format_distance=i18n.format_distance,
-                       format_integer=i18n.format_integer, text_direction=i18n.text_direction, ltr=ltr)
+                       format_integer=i18n.format_integer, text_direction=i18n.text_direction, ltr=ltr,
+                       isolate=isolate)

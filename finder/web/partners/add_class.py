@@ -13,13 +13,13 @@ from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
-from finder.web.partners.common import count_send, lookup, mailer, over_form_limit, too_many
+from finder.web.partners.common import count_send, lookup, mailer, over_form_limit
 
 
-def _add_page(request, payload, errors=None, status_code=200):
+def _add_page(request, payload, errors=None, status_code=200, refused=False):
     return render(request, "public/add_class.html", form_context(
         payload, errors, action="/add-a-class", honeypot=True, show_submitter=True, organisation_fixed=False,
-        submit_label=gettext("Send the class")), status_code=status_code)
+        submit_label=gettext("Send the class"), refused=refused), status_code=status_code)
 
 
 async def add_class_form(request: Request):
@@ -33,7 +33,8 @@ async def add_class(request: Request):
         # A robot filled in the hidden field: thank it and keep nothing.
         return RedirectResponse("/add-a-class/thanks", status_code=303)
     if over_form_limit(request, "add-a-class"):
-        return too_many(request)
+        # Refused for now, but nothing typed is lost: the form comes back filled in.
+        return _add_page(request, payload, status_code=429, refused=True)
     try:
         prepared = await run_in_threadpool(submissions.prepare, payload, lookup(request), require_submitter=True)
     except ValidationErrors as exc:

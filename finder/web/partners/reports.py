@@ -13,10 +13,11 @@ from finder.domain.values import is_email
 from finder.i18n import gettext
 from finder.models import Course
 from finder.queries import listings
+from finder.web.kit.addresses import base_url
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
-from finder.web.partners.common import count_send, mailer, over_form_limit, too_many
+from finder.web.partners.common import count_send, mailer, over_form_limit
 
 
 def _public_course(request: Request) -> Course:
@@ -38,11 +39,14 @@ async def report(request: Request):
     form = await verify_csrf(request)
     if form.get("website_url"):
         return RedirectResponse(f"/courses/{course.id}/report/thanks", status_code=303)
-    if over_form_limit(request, "report-a-problem"):
-        return too_many(request)
     problem = str(form.get("problem") or "")
     details = str(form.get("details") or "").strip()[:2000]
     email = str(form.get("email") or "").strip()[:200]
+    if over_form_limit(request, "report-a-problem"):
+        # Refused for now, but nothing typed is lost: the form comes back filled in.
+        return render(request, "public/report.html", {
+            "course": course, "values": {"problem": problem, "details": details, "email": email},
+            "errors": {}, "problems": submissions.PROBLEMS, "refused": True}, status_code=429)
     errors = {}
     if problem not in submissions.PROBLEMS:
         errors["problem"] = [gettext("Choose what is wrong.")]
@@ -60,7 +64,7 @@ async def report(request: Request):
     count_send(request, "report-a-problem")
     recipient = course.contact_email or course.organisation.email
     if recipient:
-        link = f"{services(request).settings.base_url}/check/{catalogue.check_token(course.id)}"
+        link = f"{base_url(request)}/check/{catalogue.check_token(course.id)}"
         subject, body = messages.problem_reported(course.title, submissions.problem_label(problem), link)
         await run_in_threadpool(mailer(request).send, recipient, subject, body)
     return RedirectResponse(f"/courses/{course.id}/report/thanks", status_code=303)

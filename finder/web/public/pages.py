@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -12,6 +13,9 @@ from starlette.routing import Route
 
 from finder import i18n
 from finder.queries import listings
+from finder.search.params import parse
+from finder.web.kit import suggestions
+from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
@@ -25,10 +29,26 @@ async def home(request: Request):
     return render(request, "public/home.html", {"counts": counts})
 
 
+def _lang() -> str:
+    """The `lang` parameter links keep (none for English, the default)."""
+    locale = i18n.get_locale()
+    return "" if locale == i18n.DEFAULT_LOCALE else locale
+
+
 async def search(request: Request):
-    page = perform(app_services(request), request.query_params)
-    status = 200
-    return render(request, "public/search.html", {"page": page, **results_context(request)}, status_code=status)
+    services = app_services(request)
+    page = perform(services, request.query_params, explain_empty=False)
+    # A postcode we could not use stays in its field (with what we think was meant, as a link).
+    typed = request.query_params.get("postcode", "")[:20].strip()
+    bad_postcode = any(p.param == "postcode" for p in page.problems)
+    meant = suggestions.postcode_suggestion(services, typed) if bad_postcode and typed else ""
+    return render(request, "public/search.html", {
+        "page": page, "suggestions": suggestions.for_empty(services, page),
+        "typed_postcode": typed if bad_postcode else page.query.postcode,
+        "meant_postcode": meant, "title_error": bad_postcode,
+        "meant_link": "/search?" + replace(page.query, postcode=meant, page=1).query_string(lang=_lang()) if meant else "", "searched": any(key != "lang" for key in request.query_params.keys()), "lang_param": _lang(),
+        **results_context(request),
+    })
 
 
 async def results_map(request: Request):
@@ -45,7 +65,11 @@ async def course(request: Request):
         item = listings.course(db, request.path_params["course_id"])
     if item is None:
         raise HTTPException(404)
-    return render(request, "public/course.html", {"course": item})
+    # "Back to the classes you found": the search the reader came from (rebuilt from its parts, so
+    # only a search URL of our own is ever linked).
+    back = request.query_params.get("back")
+    back_link = "/search?" + parse(QueryParams(back)).query.query_string(lang=_lang()) if back is not None else ""
+    return render(request, "public/course.html", {"course": item, "back_link": back_link})
 
 
 async def organisation(request: Request):
@@ -68,14 +92,23 @@ async def security_page(request: Request):
     return render(request, "public/security.html", {"contact": app_services(request).settings.security_contact_uri})
 
 
+async def accessibility(request: Request):
+    return render(request, "public/accessibility.html", {})
+
+
+async def contact(request: Request):
+    return render(request, "public/contact.html", {"contact": app_services(request).settings.security_contact_uri})
+
+
 async def security_txt(request: Request):
     """RFC 9116: where to report a vulnerability, in the machine-readable form scanners look for."""
     settings = app_services(request).settings
+    base = base_url(request)
     expires = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=180)).replace(microsecond=0)
     lines = [f"Contact: {settings.security_contact_uri}",
              f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
-             f"Policy: {settings.base_url}/security",
-             f"Canonical: {settings.base_url}/.well-known/security.txt",
+             f"Policy: {base}/security",
+             f"Canonical: {base}/.well-known/security.txt",
              "Preferred-Languages: en"]
     return PlainTextResponse("\n".join(lines) + "\n", headers={"Cache-Control": "public, max-age=86400"})
 
@@ -104,6 +137,8 @@ routes = [
     Route("/about", about, name="about"),
     Route("/help/levels", help_levels, name="help_levels"),
     Route("/security", security_page, name="security"),
+    Route("/accessibility", accessibility, name="accessibility"),
+    Route("/contact", contact, name="contact"),
     Route("/.well-known/security.txt", security_txt, name="security_txt"),
     Route("/language", choose_language, name="language"),
 ]

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from finder import domain, i18n
 from finder.queries import listings
+from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.templating import localised
 
@@ -97,7 +98,7 @@ async def course_ics(request: Request):
         course = listings.course(db, request.path_params["course_id"])
     if course is None:
         raise HTTPException(404)
-    body = course_calendar(course, services.settings.base_url)
+    body = course_calendar(course, base_url(request))
     return Response(body, media_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="esol-class-{course.id}.ics"'})
 

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from finder import i18n
 from finder.domain.numbers import NumberError, parse_integer
+from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform
@@ -47,7 +48,7 @@ async def embed(request: Request):
     search_params = [(k, v) for k, v in search_params if k != "per_page"]
     if i18n.get_locale() != i18n.DEFAULT_LOCALE:
         search_params.append(("lang", i18n.get_locale()))
-    full_url = f"{services.settings.base_url}/search?{urlencode(search_params)}"
+    full_url = f"{base_url(request)}/search?{urlencode(search_params)}"
     response = render(request, "embed/results.html", {"page": page, "full_url": full_url})
     response.headers["Content-Security-Policy"] = EMBED_POLICY
     return response
@@ -63,7 +64,7 @@ async def builder(request: Request):
         embed_params = page.query.with_page(1).to_params()
         embed_params = [(k, v) for k, v in embed_params if k != "per_page"] + [("per_page", str(size))]
         embed_params.append(("lang", i18n.get_locale()))
-        src = f"{services.settings.base_url}/embed?{urlencode(embed_params)}"
+        src = f"{base_url(request)}/embed?{urlencode(embed_params)}"
         title = i18n.gettext("English classes from ESOL Finder")
         height = 120 + size * 110
         snippet = (f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" height="{height}" '

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from finder import i18n
 from finder.queries import listings
+from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.templating import localised, sessions_text, term_label
 
@@ -64,7 +65,7 @@ async def atom_feed(request: Request):
     services = app_services(request)
     with services.sessions() as db:
         courses = listings.recently_published(db, FEED_SIZE)
-    body = build_feed(courses, services.settings.base_url)
+    body = build_feed(courses, base_url(request))
     return Response(body, media_type="application/atom+xml; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=600", "Access-Control-Allow-Origin": "*"})
 

@@ -18,6 +18,7 @@ from finder.oruk import PROFILE_URL, VERSION, lookup, mapping, openapi
 from finder.oruk.selection import FilterError, catalogue_languages, course_ids, parse_filter, parse_paging
 from finder.oruk.vocabulary import BY_ID, TAXONOMIES, all_terms, find_term, taxonomy_json, term_json, terms
 from finder.queries import listings
+from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 
 ALLOWED = "GET, HEAD, OPTIONS"
@@ -41,7 +42,7 @@ def _load(services, course_ids_in_order: list[int]) -> list[Course]:
 
 
 def _base(request: Request) -> str:
-    return app_services(request).settings.base_url
+    return base_url(request)
 
 
 async def root(request: Request):

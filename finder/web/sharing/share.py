@@ -1,6 +1,6 @@
 """Sharing: short stable links (/c/{id}, /s/{code}) and plain-text messages for WhatsApp or SMS.
 
-Messages are written in the current language with absolute links from settings.base_url.
+Messages are written in the current language with absolute links from finder.web.kit.addresses.base_url.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from starlette.routing import Route
 from finder import domain, i18n
 from finder.operations.shortlinks import ShortLinks
 from finder.search.params import SearchQuery
+from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.ratelimit import client_key, limiter
 from finder.web.kit.rendering import render
@@ -128,7 +129,7 @@ def query_params(query: SearchQuery) -> list[tuple[str, str]]:
 def link_for(request: Request, path: str, params: list[tuple[str, str]]) -> str:
     """The short link for this page and query (an existing one, or a new one within the hourly limit),
     else the full link."""
-    base = app_services(request).settings.base_url
+    base = base_url(request)
     links = short_links(request)
     code = links.code_for(path, params, create=False)
     if code is None and limiter(request, "short-links", NEW_LINKS_PER_HOUR, 3600).allow(client_key(request)):
@@ -170,7 +171,7 @@ async def share_search(request: Request):
 
 def course_share(request: Request, course) -> dict:
     """What the course page's share box shows (template global)."""
-    url = course_short_url(app_services(request).settings.base_url, course)
+    url = course_short_url(base_url(request), course)
     message = course_message(course, url)
     return {"short_url": url, "message": message, "send": send_links(message)}
 

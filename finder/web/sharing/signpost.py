@@ -1,8 +1,10 @@
 """Signposting sheets for schools and support workers: the nearest matching classes on one
 printable A4 page, in the parent's language beside English, with a QR code to the live search.
 
-/signpost takes the search URL's parameters; the parent's language is the page's language
-(`lang`, as everywhere). Each text block is rendered twice, once in each language.
+/signpost takes the search URL's parameters; the parent's language is `parent` (a language code),
+else the page's language (`lang`, as everywhere). The builder around the sheet stays in the page's
+language (the staff member's), the sheet itself is in the parent's language beside English:
+each of its text blocks is rendered twice, once in each language.
 """
 
 from __future__ import annotations
@@ -54,19 +56,22 @@ async def signpost(request: Request):
     context: dict = {"asked": bool(params)}
     page = perform(services, QueryParams(params + [("per_page", str(SHEET_SIZE))]), explain_empty=False)
     context["page"] = page
+    parent = i18n.match_locale(request.query_params.get("parent", "")) or i18n.get_locale()
+    context["parent"] = parent
     if params:
-        locale = i18n.get_locale()
-        live_url = search_link(request, page.query)
-        sheet_url = link_for(request, "/signpost", query_params(shareable(request, page.query)))
+        with i18n.use_locale(parent):  # the links on the sheet open in the parent's language
+            live_url = search_link(request, page.query)
+            sheet_url = link_for(request, "/signpost", query_params(shareable(request, page.query)))
         printed = dt.date.today()
-        languages = languages_for(locale)
+        languages = languages_for(parent)
         heads = {code: render_in(request, code, "signpost/_heading.html", {
             "page": page, "choices": _choices_in(code, page)}) for code in languages}
         items = [(course, {code: render_in(request, code, "signpost/_course.html", {"course": course, "hit": hit})
                            for code in languages})
                  for course, hit in page.items]
         foot = {code: render_in(request, code, "signpost/_foot.html", {"printed": printed}) for code in languages}
-        qr = qr_svg(live_url, i18n.gettext("QR code: scan it to see all the classes"))
+        with i18n.use_locale(parent):
+            qr = qr_svg(live_url, i18n.gettext("QR code: scan it to see all the classes"))
         context.update(languages=languages, dirs={code: i18n.text_direction(code) for code in languages}, heads=heads, items=items, foot=foot, qr=qr,
                        live_url=live_url, sheet_url=sheet_url)
     return render(request, "signpost/sheet.html", context)

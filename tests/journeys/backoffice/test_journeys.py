@@ -119,7 +119,11 @@ def test_forms_are_rate_limited_per_address(services):
         assert post_form(client, "/add-a-class", {**FORM, "title": "Another"}, token).status_code == 200
         response = post_form(client, "/add-a-class", {**FORM, "title": "Third"}, token)
     assert response.status_code == 429
-    assert "Too many forms sent" in response.text
+    assert "We could not take this form just now" in response.text
+    assert "<title>Error: " in response.text
+    # Nothing typed is lost: the refused form comes back filled in, ready to send again later.
+    assert 'value="Third"' in response.text
+    assert f'value="{FORM["submitter_email"]}"' in response.text
     assert len(only(services, Submission)) == 2
 
 
@@ -184,7 +188,10 @@ def test_partner_change_waits_for_approval_and_shows_a_diff(partner_client, serv
     page = client.get(f"/backoffice/submissions/{submission.id}").text
     assert "What would change" in page
     assert "<del>Practise speaking English over tea" in page and "<ins>Practise speaking English over coffee" in page
-    assert "sat 10:00-12:00" in page and "sat 11:00-13:00" in page
+    # sessions as people read them: the day's name and the place's name, address and postcode
+    assert "Saturday · 10:00–12:00 · Central Library, William Brown Street, Liverpool, L3 8EW" in page
+    assert "Saturday · 11:00–13:00 · Central Library, William Brown Street, Liverpool, L3 8EW" in page
+    assert '<th scope="row">When and where</th>' in page and '<th scope="row">sessions</th>' not in page
     client.post(f"/backoffice/submissions/{submission.id}", data={"decision": "approve",
                                                                   "csrf_token": csrf(client, "/backoffice/")})
     assert "over coffee" in client.get(f"/courses/{course_id}").text
@@ -391,5 +398,6 @@ def test_a_report_with_a_bad_email_is_refused_and_keeps_what_was_typed(client, s
     response = post_form(client, f"/courses/{course_id}/report",
                          {"problem": "other", "details": "Closed for summer", "email": "me@@example"})
     assert response.status_code == 400
-    assert "Enter an email address, like name@example.org." in response.text and "Closed for summer" in response.text
+    assert ('Enter an email address, like <bdi dir="ltr">name@example.org</bdi>.' in response.text
+            and "Closed for summer" in response.text)
     assert only(services, Submission) == [] and only(services, OutboxMessage) == []

@@ -17,6 +17,8 @@ def fill_form(page, data: dict) -> None:
     for name, value in data.items():
         for one in (value if isinstance(value, list) else [value]):
             field = page.locator(f'main form [name="{name}"]').first
+            # an optional group folded on the add-a-class form: open it, as a person would
+            field.evaluate("e => { const d = e.closest('details'); if (d && !d.open) { d.querySelector('summary').click(); } }")
             kind = field.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
             if kind.startswith("select"):
                 page.locator(f'main form select[name="{name}"]').select_option(one)

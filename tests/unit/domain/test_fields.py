@@ -76,8 +76,9 @@ def test_a_diff_of_two_snapshots_skips_what_a_person_does_not_edit(fixture_catal
              "creche_booking": True, "sessions": before["sessions"][:1]}
     assert [(c.field, c.before, c.after) for c in changes(before, after)] == [
         ("title", "Level 1 English", "Level 1 English, evenings"),
-        ("creche_booking", "no", "yes"),
-        ("sessions", "mon 18:30-20:30 college-main\nwed 13:00-15:00 college-main", "mon 18:30-20:30 college-main"),
+        ("creche_booking", "No", "Yes"),
+        ("sessions", "Monday · 18:30–20:30 · college-main\nWednesday · 13:00–15:00 · college-main",
+         "Monday · 18:30–20:30 · college-main"),
     ]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 def result_titles(client, **params) -> list[str]:
     page = client.get("/search", params=params).text
-    return re.findall(r'<h3><a href="/courses/\d+"[^>]*>([^<]+)</a></h3>', page)
+    return re.findall(r'<h3><a href="/courses/\d+(?:\?back=[^"]*)?"[^>]*>([^<]+)</a></h3>', page)
 
 
 def test_course_page_in_the_readers_language(i18n_client, course_ids):

@@ -95,7 +95,7 @@ def test_browser_coordinates_work_without_a_postcode(ring, client):
 
 def test_distance_shown_on_results_page(ring, client):
     page = client.get("/search?postcode=L8+1ST&radius=5")
-    assert "0.5 miles" in page.text and "within 5 miles of L8 1ST" in page.text
+    assert '<span class="num">0.5 miles</span>' in page.text and "within 5 miles of <bdi>L8 1ST</bdi>" in page.text
 
 
 def test_venues_get_coordinates_from_their_postcode(services):
