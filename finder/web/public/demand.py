@@ -52,7 +52,8 @@ def _choices() -> dict:
 
 
 def _need_page(request: Request, values: dict, errors: dict | None = None, status_code: int = 200):
-    return render(request, "public/need.html", {"need_form": values, "need_errors": errors or {}, **_choices()},
+    return render(request, "public/need.html", {"need_form": values, "need_errors": errors or {},
+                                                "title_error": bool(errors), **_choices()},
                   status_code=status_code)
 
 

@@ -62,6 +62,7 @@ def test_the_need_form_explains_a_bad_area_and_keeps_the_answers(services, clien
     token = csrf_from(client.get("/need").text)
     response = client.post("/need", data={"csrf_token": token, "district": "nowhere!", "level": "entry-3"})
     assert response.status_code == 400 and "first part of a postcode" in response.text
+    assert "<title>Error: Tell us what you need" in response.text
     assert 'value="entry-3" checked' in response.text
     assert not [key for key in counts(services) if key[3] == "stated"]
 
