@@ -31,6 +31,12 @@ def pages(course_ids) -> dict[str, str]:
         "about": "/about",
         "help": "/help/levels",
         "security": "/security",
+        "privacy": "/privacy",
+        "accessibility": "/accessibility",
+        "contact": "/contact",
+        "statistics": "/statistics",
+        "need": "/need",
+        "free": "/help/free?status=refugee&since=not-sure&age=19-plus&benefits=no",
         "not-found": "/no-such-page",
     }
 
