@@ -56,7 +56,7 @@ def listed(html: str, section: str) -> list[str]:
 
 def reasons(html: str) -> dict[str, str]:
     """Each listed course's reason, by title."""
-    found = re.findall(r'<a href="/courses/\d+"[^>]*>([^<]+)</a>\s*<span class="org">[^<]*</span>\s*'
+    found = re.findall(r'<a href="/courses/\d+"[^>]*>([^<]+)</a>\s*<span class="org"><bdi>[^<]*</bdi></span>\s*'
                        r'<p class="reason">([^<]+)</p>', html)
     return {title: re.sub(r"\s+", " ", reason) for title, reason in found}
 
