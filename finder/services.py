@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from finder.db import check_schema, make_engine, make_sessionmaker, migrate
+from finder.evidence import counting
 from finder.geo.geocoding import AddressGeocoder
 from finder.geo.postcodes import PostcodeDirectory
 from finder.geo.shapes import Place
@@ -83,6 +84,7 @@ class Services:
         """Let go of the index files and the database connections (end of a command, test or app)."""
         self.search.stop_following()
         self.search.store.close()
+        counting.close(self.sessions)  # the demand counts still pending, written before the connections go
         self.engine.dispose()
 
 

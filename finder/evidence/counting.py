@@ -156,6 +156,15 @@ def flush(sessions: sessionmaker[Session]) -> int:
     return found.flush() if found is not None else 0
 
 
+def close(sessions: sessionmaker[Session]) -> None:
+    """Write this process's pending counts for that database one last time and forget them (its services
+    are closing: a test's database, a command's, an app's): nothing is retried against a database gone."""
+    with _pending_lock:
+        found = _pending.pop(sessions, None)
+    if found is not None:
+        found.flush()
+
+
 @atexit.register
 def _flush_everything() -> None:
     for pending in list(_pending.values()):

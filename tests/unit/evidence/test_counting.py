@@ -185,3 +185,16 @@ def test_the_monthly_snapshot_is_taken_once_per_month(fixture_catalogue):
     assert counts[(rules.ONLINE_DISTRICT, "mode", "online")] == [1, 1]
     # Variety in L3: Entry 1 morning, Entry 2 evening, Level 1 evening and afternoon, mixed Saturday morning.
     assert counts[("L3", "variety", "")] == [5, 0]
+
+
+def test_counts_pending_when_services_close_are_written_and_then_forgotten(services, settings, shared_postcodes):
+    """A command or an app that ends writes its last second of counts; nothing is retried afterwards
+    against a database that may be gone."""
+    from finder.services import build_services
+
+    other = build_services(settings, postcodes=shared_postcodes)
+    counting.pending_for(other.sessions).add(("2026-W49", "L8", "free", "0", "search"))
+    other.close()
+    assert other.sessions not in counting._pending
+    with services.sessions() as db:
+        assert db.scalar(select(DemandCount.n).where(DemandCount.need == "free")) == 1
