@@ -5,7 +5,10 @@ enhancements (Change search, Copy, Listen) behave."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 PHONE = {"width": 360, "height": 740}
 
@@ -124,7 +127,8 @@ def test_the_share_box_copies_the_whole_link(server, phone):
     box = page.locator(".whole-link a").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], "the whole link is on the screen"
     page.click("button.copy")
-    page.wait_for_function("document.querySelector('.copy-status').textContent.length > 0")
+    # (a locator's wait, not wait_for_function: the page's CSP forbids the eval that would need)
+    expect(page.locator(".copy-status")).to_have_text(re.compile(r"\S"))
     assert page.evaluate("navigator.clipboard.readText()") == link
 
 
