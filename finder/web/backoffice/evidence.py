@@ -16,7 +16,7 @@ from finder import i18n
 from finder.domain import evidence as rules
 from finder.evidence import charts, gaps, provision, reading, tables
 from finder.geo.shapes import PostcodeError
-from finder.i18n import gettext
+from finder.i18n import gettext, ngettext
 from finder.web.kit.auth import login_required
 from finder.web.kit.pages import page, services
 
@@ -47,8 +47,9 @@ def period_from(request: Request, today: dt.date | None = None) -> Period:
         problems.append(gettext("“%(value)s” is not a date, so we used today.", value=params["to"][:20]))
     start = rules.parse_day(params.get("from", "")) or end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)
     if params.get("from") and rules.parse_day(params["from"]) is None:
-        problems.append(gettext("“%(value)s” is not a date, so we used the last %(weeks)s weeks.",
-                                value=params["from"][:20], weeks=DEFAULT_WEEKS))
+        problems.append(ngettext("“%(value)s” is not a date, so we used the last %(num)s week.",
+                                 "“%(value)s” is not a date, so we used the last %(num)s weeks.",
+                                 DEFAULT_WEEKS, value=params["from"][:20]))
     if start > end:
         problems.append(gettext("The start came after the end, so we swapped them."))
         start, end = end, start
