@@ -459,6 +459,18 @@ class IndexStore:
                 self._index_dir = name
             return self._index
 
+    @contextlib.contextmanager
+    def reading(self):
+        """Hold this store for one whole search: the searcher, rows, document sets and corrections it
+        reads all belong to one commit, and no other thread closes or replaces them meanwhile.
+
+        Searches run on worker threads (never on the event loop) while the follower thread writes
+        the index; a writer's commit goes on meanwhile, and the next search sees it. Searches wait
+        for one another here (each takes a few milliseconds, mostly in NumPy); loading their
+        courses and rendering their pages run side by side."""
+        with self._lock:
+            yield self.searcher()
+
     def searcher(self):
         """A searcher that sees the newest commit; reopened when a commit or a swap happened."""
         with self._lock:

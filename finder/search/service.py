@@ -258,9 +258,10 @@ class SearchService:
                explain_empty: bool = True) -> engine.SearchOutcome:
         for attempt in (1, 2):
             try:
-                return engine.run(self.store, query, place, now=now,
-                                  visible_since=self.visible_since((now or dt.datetime.now()).date()),
-                                  explain_empty=explain_empty)
+                with self.store.reading():  # one commit's index for the whole search (thread-safe)
+                    return engine.run(self.store, query, place, now=now,
+                                      visible_since=self.visible_since((now or dt.datetime.now()).date()),
+                                      explain_empty=explain_empty)
             except UNREADABLE:
                 if attempt == 2:
                     raise

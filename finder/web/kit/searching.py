@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from starlette.concurrency import run_in_threadpool
+
 from finder.evidence.counting import count_search
 from finder.i18n import lazy_gettext as _l
 from finder.search import engine
@@ -46,3 +48,9 @@ def perform(services, params, explain_empty: bool = True) -> SearchPage:
     with services.sessions() as db:
         items = services.search.load(db, outcome.hits)
     return SearchPage(query, problems, outcome, items, label, place)
+
+
+async def perform_off_loop(services, params, explain_empty: bool = True) -> SearchPage:
+    """`perform` on a worker thread, so the event loop never waits for a search or its courses
+    (the index is read under `IndexStore.reading`, safe beside the follower's writes)."""
+    return await run_in_threadpool(perform, services, params, explain_empty)

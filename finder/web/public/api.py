@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from finder import domain
 from finder.web.kit.pages import services as app_services
-from finder.web.kit.searching import perform
+from finder.web.kit.searching import perform_off_loop
 from finder.web.kit.templating import localised
 
 
@@ -43,7 +43,7 @@ def course_json(request: Request, course, hit=None) -> dict:
 
 
 async def search_json(request: Request):
-    page = perform(app_services(request), request.query_params, explain_empty=False)
+    page = await perform_off_loop(app_services(request), request.query_params, explain_empty=False)
     body = {
         "total": page.outcome.total,
         "page": page.query.page,

@@ -18,7 +18,7 @@ from finder.web.kit import suggestions
 from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
-from finder.web.kit.searching import perform
+from finder.web.kit.searching import perform_off_loop
 from finder.web.public.demand import results_context
 
 
@@ -37,7 +37,7 @@ def _lang() -> str:
 
 async def search(request: Request):
     services = app_services(request)
-    page = perform(services, request.query_params, explain_empty=False)
+    page = await perform_off_loop(services, request.query_params, explain_empty=False)
     # A postcode we could not use stays in its field (with what we think was meant, as a link).
     typed = request.query_params.get("postcode", "")[:20].strip()
     bad_postcode = any(p.param == "postcode" for p in page.problems)
@@ -54,7 +54,7 @@ async def search(request: Request):
 async def results_map(request: Request):
     """The results on a map (Leaflet, served from our own static files); the list stays below it."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("per_page", "page")]
-    page = perform(app_services(request), QueryParams(params + [("per_page", "100")]))
+    page = await perform_off_loop(app_services(request), QueryParams(params + [("per_page", "100")]))
     centre = (round(page.place.latitude, 4), round(page.place.longitude, 4)) if page.place else None
     return render(request, "public/map.html", {"page": page, "map_centre": centre})
 

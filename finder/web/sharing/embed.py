@@ -21,7 +21,7 @@ from finder.domain.numbers import NumberError, parse_integer
 from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
-from finder.web.kit.searching import perform
+from finder.web.kit.searching import perform_off_loop
 
 EMBED_SIZES = (3, 5, 10, 20)
 DEFAULT_SIZE = 5
@@ -43,7 +43,7 @@ async def embed(request: Request):
     services = app_services(request)
     params = [(k, v) for k, v in request.query_params.multi_items() if k in SEARCH_PARAMS]
     size = _size(request.query_params.get("per_page"))
-    page = perform(services, QueryParams(params + [("per_page", str(size))]), explain_empty=False)
+    page = await perform_off_loop(services, QueryParams(params + [("per_page", str(size))]), explain_empty=False)
     search_params = page.query.with_page(1).to_params()
     search_params = [(k, v) for k, v in search_params if k != "per_page"]
     if i18n.get_locale() != i18n.DEFAULT_LOCALE:
@@ -58,7 +58,7 @@ async def builder(request: Request):
     services = app_services(request)
     params = [(k, v) for k, v in request.query_params.multi_items() if k in SEARCH_PARAMS]
     size = _size(request.query_params.get("per_page"))
-    page = perform(services, QueryParams(params + [("per_page", str(size))]), explain_empty=False)
+    page = await perform_off_loop(services, QueryParams(params + [("per_page", str(size))]), explain_empty=False)
     context = {"page": page, "size": size, "sizes": EMBED_SIZES, "asked": bool(request.query_params)}
     if request.query_params:
         embed_params = page.query.with_page(1).to_params()

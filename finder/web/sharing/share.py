@@ -22,7 +22,7 @@ from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.ratelimit import client_key, limiter
 from finder.web.kit.rendering import render
-from finder.web.kit.searching import perform
+from finder.web.kit.searching import perform_off_loop
 from finder.web.kit.templating import localised, sessions_text, term_label
 
 
@@ -162,7 +162,7 @@ async def share_search(request: Request):
     """The share page for a search: its short link and a message to send."""
     services = app_services(request)
     params = QueryParams([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
-    page = perform(services, params, explain_empty=False)
+    page = await perform_off_loop(services, params, explain_empty=False)
     url = search_link(request, page.query)
     message = search_message(page.query, page.place_label, page.outcome.total, url)
     return render(request, "share/search.html", {

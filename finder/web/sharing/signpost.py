@@ -20,7 +20,7 @@ from starlette.routing import Route
 from finder import i18n
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
-from finder.web.kit.searching import perform
+from finder.web.kit.searching import perform_off_loop
 from finder.web.sharing.share import format_choices, link_for, query_params, search_choices, search_link, shareable
 
 SHEET_SIZE = 6  # classes on one A4 sheet
@@ -54,7 +54,7 @@ async def signpost(request: Request):
     services = app_services(request)
     params = [(k, v) for k, v in request.query_params.multi_items() if k in SHEET_PARAMS]
     context: dict = {"asked": bool(params)}
-    page = perform(services, QueryParams(params + [("per_page", str(SHEET_SIZE))]), explain_empty=False)
+    page = await perform_off_loop(services, QueryParams(params + [("per_page", str(SHEET_SIZE))]), explain_empty=False)
     context["page"] = page
     parent = i18n.match_locale(request.query_params.get("parent", "")) or i18n.get_locale()
     context["parent"] = parent
