@@ -115,3 +115,17 @@ def test_set_availability_updates_dates_version_and_audit(fixture_catalogue):
         services.catalogue.set_availability(course_id, "maybe", actor="partner:test")
     with pytest.raises(ValueError):
         services.catalogue.set_availability(course_id, "next-intake", actor="partner:test")
+
+
+def test_search_json_carries_availability(services, client):
+    courses = [factories.course("wl", "Waiting class", availability="waiting-list", wait_weeks="6",
+                                creche="on-site", creche_places="full"),
+               factories.course("ni", "Intake class", availability="next-intake", next_intake="2027-01-11"),
+               factories.course("ro", "Rolling class", availability="rolling")]
+    services.catalogue.load_catalogue(factories.catalogue(courses))
+    results = {r["title"]: r for r in client.get("/search.json").json()["results"]}
+    got = {title: (r["availability"], r["wait_weeks"], r["next_intake"], r["creche_places"], r["enrolment"])
+           for title, r in results.items()}
+    assert got == {"Waiting class": ("waiting-list", 6, None, "full", "waiting-list"),
+                   "Intake class": ("next-intake", None, "2027-01-11", None, "next-start"),
+                   "Rolling class": ("rolling", None, None, None, "open")}
