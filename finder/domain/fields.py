@@ -93,9 +93,10 @@ COURSE_FIELDS: tuple[Field, ...] = (
     Field("mode", "choice", MODES, default="in-person"),
     Field("languages", "choices"),  # language codes such as ar, fa or uk
     Field("join_method", "choice", JOIN_METHODS, default="drop-in"),
-    Field("availability", "choice", AVAILABILITY, default="places"),
-    Field("wait_weeks", "number"),
-    Field("next_intake", "date"),
+    # Not yet mapped to ORUK attributes: an ORUK import keeps them (it still carries enrolment, derived).
+    Field("availability", "choice", AVAILABILITY, default="places", oruk=False),
+    Field("wait_weeks", "number", oruk=False),
+    Field("next_intake", "date", oruk=False),
     # Deprecated, derived from availability by the validator (kept for readers of the old names).
     Field("enrolment", "choice", ENROLMENT, default="open", on_form=False),
     Field("next_start", "date", on_form=False),
