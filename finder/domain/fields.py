@@ -9,7 +9,8 @@ value it holds:
 - ``choice``: one slug of ``vocabulary`` (``default`` when left blank);
 - ``choices``: a list of slugs of ``vocabulary`` (languages: any language code, no vocabulary);
 - ``date``: a date (None when not given);
-- ``bool``: yes or no.
+- ``bool``: yes or no;
+- ``number``: a whole number (None when not given).
 
 They are listed in the order the audit log's snapshots keep them. Plain data, no I/O.
 """
@@ -21,8 +22,11 @@ from dataclasses import dataclass
 
 from finder.domain.vocabulary import (
     AUDIENCES,
+    AVAILABILITY,
     COSTS,
     CRECHE,
+    CRECHE_AGE_UNITS,
+    CRECHE_PLACES,
     ELIGIBILITY,
     ENROLMENT,
     JOIN_METHODS,
@@ -35,7 +39,10 @@ from finder.domain.vocabulary import (
 
 MAX_TITLE = 200
 MAX_TEXT = 5000
-FIELD_KINDS = ("text", "choice", "choices", "date", "bool")
+FIELD_KINDS = ("text", "choice", "choices", "date", "bool", "number")
+# Ranges of the whole-number fields (parsed by finder.domain.numbers).
+MAX_WAIT_WEEKS = 104
+MAX_CRECHE_AGE = {"months": 60, "years": 16}
 
 
 @dataclass(frozen=True)
@@ -77,19 +84,29 @@ COURSE_FIELDS: tuple[Field, ...] = (
     Field("fee_note", max_length=500),
     Field("eligibility", "choices", ELIGIBILITY, default="anyone"),
     Field("creche", "choice", CRECHE, default="none"),
-    Field("creche_ages", max_length=100, oruk=False),
+    Field("creche_ages", max_length=100, oruk=False),  # free text, kept; the numbers below are what is shown
+    Field("creche_places", "choice", CRECHE_PLACES, oruk=False),
+    Field("creche_age_from", "number", oruk=False),
+    Field("creche_age_to", "number", oruk=False),
+    Field("creche_age_unit", "choice", CRECHE_AGE_UNITS, oruk=False),
     Field("creche_booking", "bool", oruk=False),
     Field("mode", "choice", MODES, default="in-person"),
     Field("languages", "choices"),  # language codes such as ar, fa or uk
     Field("join_method", "choice", JOIN_METHODS, default="drop-in"),
-    Field("enrolment", "choice", ENROLMENT, default="open"),
-    Field("next_start", "date"),
+    # Not yet mapped to ORUK attributes: an ORUK import keeps them (it still carries enrolment, derived).
+    Field("availability", "choice", AVAILABILITY, default="places", oruk=False),
+    Field("wait_weeks", "number", oruk=False),
+    Field("next_intake", "date", oruk=False),
+    # Deprecated, derived from availability by the validator (kept for readers of the old names).
+    Field("enrolment", "choice", ENROLMENT, default="open", on_form=False),
+    Field("next_start", "date", on_form=False),
     Field("contact_name", max_length=200),
     Field("contact_phone", max_length=40),
     Field("contact_email", max_length=200),
     Field("website", max_length=500),
     Field("status", "choice", STATUSES, validated=False, on_form=False),
     Field("last_checked", "date", on_form=False),
+    Field("availability_checked", "date", validated=False, on_form=False),
 )
 BY_NAME: dict[str, Field] = {f.name: f for f in COURSE_FIELDS}
 # The fields `validate_listing` checks and a `Listing` holds.

@@ -8,7 +8,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from finder.domain import availability as avail
 from finder.domain.fields import BY_NAME as FIELDS
+from finder.domain.fields import MAX_CRECHE_AGE, MAX_WAIT_WEEKS
+from finder.domain.numbers import NumberError, parse_integer
 from finder.domain.fields import LISTING_FIELDS, MAX_TEXT, MAX_TITLE, listing_value, session_snapshot, snapshot_value
 from finder.domain.values import (
     ValidationErrors,
@@ -54,11 +57,18 @@ class Listing:
     eligibility: list[str] = field(default_factory=list)
     creche: str = "none"
     creche_ages: str = ""
+    creche_places: str | None = None
+    creche_age_from: int | None = None
+    creche_age_to: int | None = None
+    creche_age_unit: str | None = None
     creche_booking: bool = False
     mode: str = "in-person"
     languages: list[str] = field(default_factory=list)
     join_method: str = "drop-in"
     enrolment: str = "open"
+    availability: str = "places"
+    wait_weeks: int | None = None
+    next_intake: dt.date | None = None
     next_start: dt.date | None = None
     contact_name: str = ""
     contact_phone: str = ""
@@ -139,15 +149,57 @@ def validate_listing(data: dict, known_venues: set[str] | None = None) -> Listin
         else:
             languages.append(code)
     join_method = one_of("join_method")
-    enrolment = one_of("enrolment")
+    def number(name, low, high):
+        raw = data.get(name)
+        if raw is None or str(raw).strip() == "":
+            return None
+        try:
+            return parse_integer(raw, low, high)
+        except NumberError:
+            err(name, _l("Give a whole number from %(low)s to %(high)s.", low=low, high=high))
+            return None
 
-    next_start = last_checked = None
+    # Availability; an old row or form that gives only `enrolment` (and `next_start`) still works.
+    raw_availability = str(data.get("availability") or "").strip().lower()
+    old_enrolment = str(data.get("enrolment") or "").strip().lower()
+    if not raw_availability and old_enrolment in avail.FROM_ENROLMENT:
+        data = {**data, "availability": avail.FROM_ENROLMENT[old_enrolment]}
+    intake_name = "next_intake"  # the error goes on the field the input used
+    if not str(data.get("next_intake") or "").strip() and data.get("next_start"):
+        data, intake_name = {**data, "next_intake": data.get("next_start")}, "next_start"
+    availability = one_of("availability")
+    wait_weeks = number("wait_weeks", 0, MAX_WAIT_WEEKS)
+    next_intake = last_checked = None
     try:
-        next_start = parse_date(data.get("next_start"))
+        next_intake = parse_date(data.get("next_intake"))
     except ValueError:
-        err("next_start", _l("Write the date as YYYY-MM-DD, for example 2026-09-14."))
-    if enrolment == "next-start" and next_start is None and "next_start" not in errors:
-        err("next_start", _l("Give the next start date."))
+        err(intake_name, _l("Write the date as YYYY-MM-DD, for example 2026-09-14."))
+    if availability == "next-intake" and next_intake is None and intake_name not in errors:
+        err("next_intake", _l("Give the next intake date."))
+    if availability != "waiting-list":
+        wait_weeks = None
+    if availability != "next-intake":
+        next_intake = None
+    enrolment = avail.TO_ENROLMENT.get(availability, "open")
+    next_start = next_intake
+
+    creche_places = one_of("creche_places") or None
+    creche_age_unit = one_of("creche_age_unit") or None
+    top = MAX_CRECHE_AGE.get(creche_age_unit or "months", MAX_CRECHE_AGE["months"])
+    creche_age_from = number("creche_age_from", 0, top)
+    creche_age_to = number("creche_age_to", 0, top)
+    if (creche_age_from is not None or creche_age_to is not None) and creche_age_unit is None \
+            and "creche_age_unit" not in errors:
+        err("creche_age_unit", _l("Say whether the crèche ages are in months or years."))
+    if creche_age_from is not None and creche_age_to is not None and creche_age_from > creche_age_to:
+        err("creche_age_to", _l("The oldest age must not be below the youngest."))
+    if creche_age_from is None and creche_age_to is None and "creche_age_from" not in errors \
+            and "creche_age_to" not in errors and creche_ages:
+        parsed = avail.parse_creche_ages(creche_ages)
+        if parsed is not None:
+            creche_age_from, creche_age_to, creche_age_unit = parsed
+    if creche_age_from is None and creche_age_to is None:
+        creche_age_unit = None if "creche_age_unit" not in errors else creche_age_unit
     try:
         last_checked = parse_date(data.get("last_checked"))
     except ValueError:
@@ -204,8 +256,10 @@ def validate_listing(data: dict, known_venues: set[str] | None = None) -> Listin
         title=title, organisation_name=organisation_name, description=description, kind=kind,
         levels=levels, audiences=audiences, cost=cost, fee_note=fee_note,
         eligibility=eligibility or [str(FIELDS["eligibility"].default)], creche=creche, creche_ages=creche_ages,
-        creche_booking=as_bool(data.get("creche_booking")), mode=mode, languages=languages,
-        join_method=join_method, enrolment=enrolment, next_start=next_start,
+        creche_places=creche_places, creche_age_from=creche_age_from, creche_age_to=creche_age_to,
+        creche_age_unit=creche_age_unit, creche_booking=as_bool(data.get("creche_booking")), mode=mode, languages=languages,
+        join_method=join_method, availability=availability, wait_weeks=wait_weeks, next_intake=next_intake,
+        enrolment=enrolment, next_start=next_start,
         contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email,
         website=website, last_checked=last_checked, sessions=sessions,
     )

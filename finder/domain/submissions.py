@@ -111,6 +111,8 @@ def _form_value(spec: fields.Field, value):
         return "1" if value else ""
     if spec.kind == "date":
         return value.isoformat() if value else ""
+    if spec.kind == "number":
+        return "" if value is None else str(value)
     if spec.many:
         return list(value or []) if spec.name in LIST_FIELDS else ", ".join(value or [])
     return value or ""

@@ -107,6 +107,27 @@ ENROLMENT = _vocab(
     Term("next-start", _l("Next start date")),
 )
 
+# How a newcomer can get into a course now (issue 13). `enrolment` (above) is derived from it and kept
+# only for readers that still ask for it (deprecated).
+AVAILABILITY = _vocab(
+    Term("places", _l("Places now"), _l("You can join now.")),
+    Term("waiting-list", _l("Waiting list"), _l("New learners go on a waiting list.")),
+    Term("full", _l("Full"), _l("No places and no waiting list at the moment.")),
+    Term("next-intake", _l("Next intake on a date"), _l("New learners start on the next intake date.")),
+    Term("rolling", _l("Rolling intake"), _l("New learners can start any week.")),
+)
+
+CRECHE_PLACES = _vocab(
+    Term("available", _l("Crèche places available")),
+    Term("waiting-list", _l("Crèche waiting list")),
+    Term("full", _l("Crèche full")),
+)
+
+CRECHE_AGE_UNITS = _vocab(
+    Term("months", _l("months")),
+    Term("years", _l("years")),
+)
+
 FREQUENCIES = _vocab(
     Term("weekly", _l("Every week")),
     Term("fortnightly", _l("Every two weeks")),

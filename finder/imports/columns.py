@@ -58,6 +58,8 @@ def _field_values(spec: fields.Field):
         return _YES_NO
     if spec.kind == "date":
         return _DATE
+    if spec.kind == "number":
+        return _l("a whole number")
     return ""
 
 
@@ -93,13 +95,24 @@ COURSE_COLUMNS = [
     _course("eligibility", _l("Who can join (blank means anyone)."), "asylum-seekers; refugees"),
     _course("creche", _l("Childcare while you learn."), "on-site"),
     _course("creche_ages", _l("The ages of children the crèche takes."), "1 to 4 years"),
+    _course("creche_places", _l("Whether the crèche has places now (blank when not known)."), "available"),
+    _course("creche_age_from", _l("The youngest age the crèche takes, in the unit of creche_age_unit."), "1"),
+    _course("creche_age_to", _l("The oldest age the crèche takes, in the unit of creche_age_unit."), "4"),
+    _course("creche_age_unit", _l("Whether the crèche ages are in months or years."), "years"),
     _course("creche_booking", _l("Whether a crèche place must be booked."), "yes"),
     _course("mode", _l("Whether the class meets in person, online or both."), "in-person"),
     _course("languages", _l("Languages the staff or volunteers speak, besides English."), "ar; fa",
             values=_l("language codes such as ar, fa, uk, separated by ;")),
     _course("join_method", _l("How to join."), "assessment"),
-    _course("enrolment", _l("Whether people can join now."), "open"),
-    _course("next_start", _l("The date the next course starts (needed when enrolment is next-start)."), "2026-09-14"),
+    _course("availability", _l("Whether people can join now: places now, a waiting list, full, the next intake "
+                               "on a date, or a rolling intake (start any week)."), "places"),
+    _course("wait_weeks", _l("The usual wait in weeks, when there is a waiting list (0 to 104)."), "6"),
+    _course("next_intake", _l("The date of the next intake (needed when availability is next-intake)."), "2026-09-14"),
+    _course("enrolment", _l("Deprecated, read on import when availability is blank: open, waiting-list or "
+                            "next-start. Written from availability."), "open"),
+    _course("next_start", _l("Deprecated: read on import as next_intake when that is blank."), "2026-09-14"),
+    _course("availability_checked", _l("The date availability was last confirmed (set by the catalogue)."),
+            "2026-09-01"),
     _course("contact_name", _l("Who to ask about the class."), "Amina Yusuf"),
     _course("contact_phone", _l("A phone number for the class."), "0151 000 1001"),
     _course("contact_email", _l("An email address for the class."), "amina@riverside.example.org"),

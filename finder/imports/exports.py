@@ -54,6 +54,8 @@ def cell_value(spec: fields.Field, value) -> str:
         return _yes_no(value)
     if spec.kind == "date":
         return _iso(value)
+    if spec.kind == "number":
+        return "" if value is None else str(value)
     if spec.many:
         return _join(value)
     return value or ""

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from finder import domain
 from finder.db import announce_change
 from finder.domain import fields
-from finder.domain.numbers import parse_latitude, parse_longitude
+from finder.domain.availability import TO_ENROLMENT
+from finder.domain.vocabulary import AVAILABILITY
+from finder.domain.numbers import parse_integer, parse_latitude, parse_longitude
 from finder.domain.values import check_links_made_after, slugify
 from finder.models import (
     AuditEntry,
@@ -163,6 +165,7 @@ class Catalogue:
 
     # -- courses --------------------------------------------------------------------------
     def _apply_listing(self, db: Session, course: Course, listing: domain.Listing, venues: dict[str, Venue]) -> None:
+        availability_before = (course.availability, course.wait_weeks, course.next_intake)
         for spec in fields.LISTING_FIELDS:
             if spec.name in ("organisation", "last_checked"):
                 continue  # the course's organisation is given; a blank last-checked date keeps the one it has
@@ -170,6 +173,9 @@ class Catalogue:
             setattr(course, spec.name, list(value) if spec.many else value)
         if listing.last_checked is not None:
             course.last_checked = listing.last_checked
+        if course.availability_checked is None or availability_before != (
+                course.availability, course.wait_weeks, course.next_intake):
+            course.availability_checked = listing.last_checked or dt.date.today()
         wanted = [(s.weekday, s.start, s.end, s.venue_key, s.frequency, s.term_time_only, s.valid_from, s.valid_to)
                   for s in listing.sessions]
         current = [(s.weekday, s.start_time, s.end_time, s.venue.key if s.venue else None, s.frequency,
@@ -260,6 +266,36 @@ class Catalogue:
             audit(db, actor, "checked", "course", course.id, before, course_snapshot(course))
             version = bump_version(db, [course_id])
         self.notify([course_id], version)
+
+    def set_availability(self, course_id: int, availability: str, *, wait_weeks: int | None = None,
+                         actor: str, on: dt.date | None = None) -> Course:
+        """A partner's one-click answer: the course's availability (and usual wait), confirmed `on` (today):
+        its availability-checked and last-checked dates move to that day. One audit entry, a new version."""
+        if availability not in AVAILABILITY:
+            raise ValueError(availability)
+        if wait_weeks is not None:
+            wait_weeks = parse_integer(wait_weeks, 0, fields.MAX_WAIT_WEEKS)
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id)
+            if course is None:
+                raise LookupError(course_id)
+            before = course_snapshot(course)
+            day = on or dt.date.today()
+            course.availability = availability
+            course.wait_weeks = wait_weeks if availability == "waiting-list" else None
+            if availability != "next-intake":
+                course.next_intake = None
+            elif course.next_intake is None:
+                raise ValueError("next-intake needs a date")
+            course.enrolment = TO_ENROLMENT[availability]
+            course.next_start = course.next_intake
+            course.availability_checked = day
+            course.last_checked = day
+            db.flush()
+            audit(db, actor, "availability", "course", course.id, before, course_snapshot(course))
+            version = bump_version(db, [course_id])
+        self.notify([course_id], version)
+        return course
 
     # -- submissions, moderation and history (the back office) ---------------------------
     def submit(self, kind: str, payload: dict, *, course_id: int | None = None, organisation_id: int | None = None,

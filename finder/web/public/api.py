@@ -33,7 +33,11 @@ def course_json(request: Request, course, hit=None) -> dict:
         "venues": [{"name": v.name, "area": v.area, "latitude": v.latitude, "longitude": v.longitude}
                    for v in course.venues],
         "languages": list(course.languages or []),
-        "enrolment": course.enrolment,
+        "availability": course.availability,
+        "wait_weeks": course.wait_weeks,
+        "next_intake": course.next_intake.isoformat() if course.next_intake else None,
+        "creche_places": course.creche_places,
+        "enrolment": course.enrolment,  # deprecated: derived from availability
         "last_checked": course.last_checked.isoformat() if course.last_checked else None,
         "url": str(request.url_for("course", course_id=course.id)),
     }

@@ -73,7 +73,8 @@ def test_contact_details_and_dates():
         "contact_phone": ["This does not look like a phone number."],
         "contact_email": ["This does not look like an email address."],
         "website": ["Web addresses start with http:// or https://."]}
-    assert errors_of(good(enrolment="next-start")) == {"next_start": ["Give the next start date."]}
+    # The old enrolment is read as availability, whose next intake needs its date (issue 13).
+    assert errors_of(good(enrolment="next-start")) == {"next_intake": ["Give the next intake date."]}
     assert errors_of(good(languages="ar, arabic")) == {
         "languages": ["“arabic” is not a language code such as ar, fa or uk."]}
 

@@ -20,7 +20,9 @@ from tests.oruk_validation import assert_valid, response_schema
 pytestmark = pytest.mark.postgres
 
 # What ORUK has no place for, so a round trip cannot carry it.
-NOT_IN_ORUK = ("creche_ages", "creche_booking", "translations", "contact_phone")
+# Availability (issue 13) is not yet mapped to ORUK attributes: an ORUK import keeps what is here.
+NOT_IN_ORUK = ("creche_ages", "creche_booking", "translations", "contact_phone", "creche_places", "creche_age_from",
+               "creche_age_to", "creche_age_unit", "availability", "wait_weeks", "next_intake", "availability_checked")
 
 
 def _env(settings) -> dict:
