@@ -29,8 +29,10 @@ from finder.domain.listing import (
 from finder.domain.records import validate_organisation, validate_translations, validate_venue
 from finder.domain.vocabulary import (
     AUDIENCES,
+    AVAILABILITY,
     COSTS,
     CRECHE,
+    CRECHE_PLACES,
     ELIGIBILITY,
     ENGLISH_SYNONYMS,
     ENROLMENT,
@@ -50,7 +52,7 @@ from finder.domain.vocabulary import (
 )
 
 __all__ = [
-    "AUDIENCES", "COSTS", "CRECHE", "ELIGIBILITY", "ENGLISH_SYNONYMS", "ENROLMENT", "FREQUENCIES", "JOIN_METHODS",
+    "AUDIENCES", "AVAILABILITY", "COSTS", "CRECHE", "CRECHE_PLACES", "ELIGIBILITY", "ENGLISH_SYNONYMS", "ENROLMENT", "FREQUENCIES", "JOIN_METHODS",
     "KINDS", "LEVELS", "MAX_TEXT", "MAX_TITLE", "MODES", "ORGANISATION_KINDS", "STATUSES", "TIMES_OF_DAY",
     "WEEKDAY_INDEX", "WEEKDAYS", "Listing", "SessionInput", "Term", "ValidationErrors", "full_weekday", "parse_date",
     "parse_time", "time_of_day", "validate_listing", "validate_organisation", "validate_translations", "validate_venue",

@@ -40,6 +40,11 @@ def term_label(vocab_name: str, slug: str) -> str:
     return str(term.label) if term else slug
 
 
+def term_explanation(vocab_name: str, slug: str) -> str:
+    term = getattr(domain, vocab_name).get(slug)
+    return str(term.explanation) if term and term.explanation else ""
+
+
 def sessions_text(session) -> str:
     return i18n.gettext("%(day)s %(start)s to %(end)s", day=i18n.weekday_name(domain.WEEKDAY_INDEX[session.weekday]),
                         start=i18n.format_time(session.start_time), end=i18n.format_time(session.end_time))
@@ -81,7 +86,7 @@ def make_templates() -> Jinja2Templates:
     # Installed once; the functions read the locale from a context variable per request.
     translating.install(env)
     env.globals.update(
-        domain=domain, static_url=static_url, term_label=term_label, sessions_text=sessions_text,
+        domain=domain, static_url=static_url, term_label=term_label, term_explanation=term_explanation, sessions_text=sessions_text,
         localised=localised, query_url=query_url, miles=miles, format_date=i18n.format_date,
         format_time=i18n.format_time, weekday_name=i18n.weekday_name, language_name=i18n.language_name,
         autonym=i18n.autonym, shipped_locales=i18n.SHIPPED_LOCALES, today=dt.date.today,
