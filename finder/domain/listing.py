@@ -10,9 +10,17 @@ from dataclasses import dataclass, field
 
 from finder.domain import availability as avail
 from finder.domain.fields import BY_NAME as FIELDS
-from finder.domain.fields import MAX_CRECHE_AGE, MAX_WAIT_WEEKS
+from finder.domain.fields import (
+    LISTING_FIELDS,
+    MAX_CRECHE_AGE,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_WAIT_WEEKS,
+    listing_value,
+    session_snapshot,
+    snapshot_value,
+)
 from finder.domain.numbers import NumberError, parse_integer
-from finder.domain.fields import LISTING_FIELDS, MAX_TEXT, MAX_TITLE, listing_value, session_snapshot, snapshot_value
 from finder.domain.values import (
     ValidationErrors,
     as_bool,

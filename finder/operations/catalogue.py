@@ -16,9 +16,9 @@ from finder import domain
 from finder.db import announce_change
 from finder.domain import fields
 from finder.domain.availability import TO_ENROLMENT
-from finder.domain.vocabulary import AVAILABILITY
 from finder.domain.numbers import parse_integer, parse_latitude, parse_longitude
 from finder.domain.values import check_links_made_after, slugify
+from finder.domain.vocabulary import AVAILABILITY
 from finder.models import (
     AuditEntry,
     CatalogueChange,

@@ -25,7 +25,7 @@ def test_migration_0008_moves_enrolment_next_start_and_creche_ages(fixture_catal
         rows = [("waiting-list", None, "none", ""), ("next-start", "2026-09-14", "on-site", "6 months - 3 years"),
                 ("open", None, "on-site", "0-5"), ("next-start", None, "childcare-support", "toddlers"),
                 ("open", None, "none", "")]
-        for key, (enrolment, next_start, creche, ages) in zip(keys, rows):
+        for key, (enrolment, next_start, creche, ages) in zip(keys, rows, strict=True):
             connection.execute(text("UPDATE courses SET enrolment = :e, next_start = :n, creche = :c, "
                                     "creche_ages = :a, last_checked = :l WHERE key = :k"),
                                {"e": enrolment, "n": next_start, "c": creche, "a": ages, "l": "2026-10-01", "k": key})
