@@ -30,6 +30,9 @@ ERRORS = {
     "404": _ok("Nothing has this id.", _ref("Error")),
 }
 
+TOO_LONG = {"description": "The address (path and query string) is longer than 8 KB.",
+            "content": {"text/plain": {"schema": {"type": "string"}}}}
+
 PARAMETERS = {
     "page": {"name": "page", "in": "query", "required": False, "description": "Page number, from 1.",
              "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000}},
@@ -133,6 +136,14 @@ def _service_schema() -> dict:
 
 
 def document(base_url: str) -> dict:
+    doc = _document(base_url)
+    # Every address longer than the server's limit is refused before routing (finder.web.kit.security).
+    for item in doc["paths"].values():
+        item["get"]["responses"].setdefault("414", TOO_LONG)
+    return doc
+
+
+def _document(base_url: str) -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "ESOL Finder: Open Referral UK API", "version": VERSION,
