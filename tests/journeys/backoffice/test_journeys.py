@@ -16,7 +16,7 @@ pytestmark = pytest.mark.postgres
 FORM = {
     "title": "Zanzibar Welcome English", "description": "A friendly class for beginners.\nBring a pen.",
     "kind": "informal", "levels": ["entry-1", "pre-entry"], "cost": "free", "eligibility": ["anyone"],
-    "creche": "on-site", "mode": "in-person", "join_method": "drop-in", "enrolment": "open",
+    "creche": "on-site", "mode": "in-person", "join_method": "drop-in", "availability": "places",
     "organisation": "Toxteth Friends", "organisation_email": "hello@toxteth.example.org",
     "session-1-weekday": "thu", "session-1-start": "10:00", "session-1-end": "12:00",
     "session-1-frequency": "weekly", "session-1-venue_name": "Toxteth Library",
