@@ -66,7 +66,11 @@ def synthetic_course(i: int, rng: random.Random):
         creche=rng.choice(("none", "none", "on-site", "childcare-support")), free=rng.random() < 0.7,
         women_only=rng.random() < 0.15, mode=rng.choice(("in-person", "in-person", "online", "blended")),
         languages=rng.sample(["ar", "fa", "uk", "pl", "so", "ti"], 2), last_checked=dt.date.today(),
-        published_at=None, updated_at=None)
+        published_at=None, updated_at=None,
+        # From the number, not the random draws, so the catalogue's other fields stay as they were.
+        availability=("places", "places", "waiting-list", "rolling", "next-intake", "full")[i % 6],
+        wait_weeks=(None, 6)[i % 2], next_intake=dt.date.today() + dt.timedelta(days=i % 90),
+        creche_places=(None, "available", "full")[i % 3])
 
 
 def percentile(values, p):

@@ -54,21 +54,32 @@ def parse_creche_ages(text: str | None) -> tuple[int, int, str] | None:
     return int(low_n), int(high_n), unit
 
 
+# Availabilities as small numbers, for the search index's arrays (`sort=start`).
+CODES = {"places": 0, "rolling": 1, "waiting-list": 2, "full": 3, "next-intake": 4}
+# `start_key`'s groups: a known start (in days from today); a start not known (a waiting list with no
+# usual wait, an intake whose date has passed or is missing); full.
+KNOWN, UNKNOWN, CLOSED = 0, 1, 2
+
+
 def start_key(availability: str, wait_weeks: int | None, next_intake: dt.date | None,
               today: dt.date) -> tuple[int, int]:
     """How soon a newcomer can start, for `sort=start`: (group, days). Places now and rolling intake
-    start now; a next intake by its date; a waiting list by its usual wait (unknown last of them); full last."""
+    start now; a next intake by its date (one already passed is not known); a waiting list by its
+    usual wait (unknown waits after every known start); full last."""
     if availability in NOW:
-        return (0, 0)
-    if availability == "next-intake" and next_intake is not None:
-        return (0, max(0, (next_intake - today).days))
+        return (KNOWN, 0)
+    if availability == "next-intake":
+        if next_intake is not None and next_intake >= today:
+            return (KNOWN, (next_intake - today).days)
+        return (UNKNOWN, 0)
     if availability == "waiting-list":
-        return (0, wait_weeks * 7) if wait_weeks is not None else (1, 0)
-    return (2, 0)
+        return (KNOWN, wait_weeks * 7) if wait_weeks is not None else (UNKNOWN, 0)
+    return (CLOSED, 0)
 
 
 def starts_within(availability: str, next_intake: dt.date | None, today: dt.date, days: int) -> bool:
-    """Whether a newcomer can start within `days` (the `starts=4w` filter): now, or an intake that soon."""
+    """Whether a newcomer can start within `days` (the `starts=4w` filter): places now or rolling
+    intake, or a next intake from today to `days` ahead. A waiting list's usual wait is not a start date."""
     if availability in NOW:
         return True
     return availability == "next-intake" and next_intake is not None and today <= next_intake <= today + dt.timedelta(days=days)

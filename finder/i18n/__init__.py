@@ -266,6 +266,38 @@ def format_distance(miles: float) -> str:
                                                  locale=locale, numbering_system="default"), code)
 
 
+def format_age(value: int, unit: str) -> str:
+    """A child's age with CLDR's unit pattern and plural rules ("3 years", "٦ أشهر"); `unit` is months or years."""
+    code = get_locale()
+    locale = babel_locale(code)
+    name = "duration-month" if unit == "months" else "duration-year"
+    return native_digits(babel_units.format_unit(value, name, length="long", format="#,##0", locale=locale,
+                                                 numbering_system="default"), code)
+
+
+def format_age_range(low: int | None, high: int | None, unit: str | None) -> str:
+    """The ages a crèche takes, from the listing's numbers ("6 months to 3 years", "1 to 4 years",
+    "up to 5 years"), in the reader's language. Whole years of two or more are said in years."""
+    if unit not in ("months", "years") or (low is None and high is None):
+        return ""
+
+    def simplest(value: int) -> tuple[int, str]:
+        if unit == "months" and value >= 24 and value % 12 == 0:
+            return value // 12, "years"
+        return value, unit
+
+    if high is None:
+        assert low is not None
+        return gettext("from %(age)s", age=format_age(*simplest(low)))
+    high_value, high_unit = simplest(high)
+    if not low:
+        return gettext("up to %(age)s", age=format_age(high_value, high_unit))
+    low_value, low_unit = simplest(low)
+    if low_unit == high_unit:
+        return gettext("%(low)s to %(high)s", low=format_integer(low_value), high=format_age(high_value, high_unit))
+    return gettext("%(low)s to %(high)s", low=format_age(low_value, low_unit), high=format_age(high_value, high_unit))
+
+
 def weekday_name(index: int, width: str = "wide") -> str:
     """Monday is 0, as in Python's datetime."""
     return babel_locale(get_locale()).days["format"][width][index]

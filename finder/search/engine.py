@@ -22,6 +22,7 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.spelling import ListCorrector
 
 from finder import domain
+from finder.domain import availability
 from finder.geo.shapes import APPROXIMATION_ERROR, EARTH_RADIUS_MILES, bounding_box, distance_miles
 from finder.search import scoring
 from finder.search.index import CJK_BIGRAMS, ENGLISH_IDEA, Row, cells_within, facet, stemmed
@@ -144,7 +145,8 @@ def _facets(name: str, values) -> Q.Query:
     return terms[0] if len(terms) == 1 else Q.Or(terms)
 
 
-def filter_parts(query: SearchQuery, place: SearchArea | None, visible_since: int | None) -> dict[str, Q.Query]:
+def filter_parts(query: SearchQuery, place: SearchArea | None, visible_since: int | None,
+                 today: dt.date | None = None) -> dict[str, Q.Query]:
     """One Whoosh query per active filter, keyed by the filter's name in the URL."""
     parts: dict[str, Q.Query] = {}
     if query.creche:
@@ -166,6 +168,15 @@ def filter_parts(query: SearchQuery, place: SearchArea | None, visible_since: in
         parts["mode"] = _facets("mode", [query.mode])
     if query.speaks:
         parts["speaks"] = _facets("speaks", query.speaks)
+    if query.places:
+        parts["places"] = _facets("avail", availability.NOW)
+    if query.starts_weeks is not None:
+        # domain.availability.starts_within: places now, rolling intake, or an intake from today to then.
+        first = (today or dt.date.today()).toordinal()
+        parts["starts"] = Q.Or([_facets("avail", availability.NOW),
+                                Q.NumericRange("intake", first, first + 7 * query.starts_weeks)])
+    if query.creche_places:
+        parts["creche_places"] = _facets("creche-places", query.creche_places)
     if place is not None:
         min_lat, max_lat, min_lon, max_lon = bounding_box(place.latitude, place.longitude, place.radius_miles)
         parts["place"] = _facets("cell", cells_within(min_lat, max_lat, min_lon, max_lon))
@@ -221,7 +232,7 @@ def run(store, query: SearchQuery, place: SearchArea | None = None, now: dt.date
     searcher = store.searcher()
     per_word = word_queries(query.q, store.vocabulary(), getattr(store, "corrections", None))
     words = Q.And(per_word) if per_word else None
-    parts = filter_parts(query, place, visible_since)
+    parts = filter_parts(query, place, visible_since, (now or dt.datetime.now()).date())
 
     def matching(skip: str | None = None, with_words: bool = True):
         return _matching([q for name, q in parts.items() if name != skip] + (per_word if with_words else []),
@@ -314,7 +325,7 @@ def _run(store, searcher, words, matched: np.ndarray | None, query: SearchQuery,
     sort = query.effective_sort
     start = (query.page - 1) * query.per_page
     end = start + query.per_page
-    if place is None and sort not in ("next", "distance"):
+    if place is None and sort not in ("next", "distance", "start"):
         total = len(matched) if matched is not None else searcher.doc_count()
         if count_only:
             return SearchOutcome(total, [], query.page, query.per_page)
@@ -362,15 +373,40 @@ def _run(store, searcher, words, matched: np.ndarray | None, query: SearchQuery,
             matches = list(zip(approximate[near].tolist(), positions[near].tolist(), ordered[near].tolist(), strict=True))
         page = _nearest_first(matches, table, origin, end)[start:end]
     else:
-        if sort == "next":
-            upcoming = _upcoming_minutes(table, ordered, now_minute)
-            chosen = _first_by(upcoming, positions, ordered, end)
+        if sort in ("next", "start"):
+            if sort == "next":
+                keys = _upcoming_minutes(table, ordered, now_minute)
+            else:  # soonest start, then the next session, then relevance
+                today = (now or dt.datetime.now()).date()
+                keys = start_keys(table.starts[ordered], today.toordinal()) * 10080 + _upcoming_minutes(
+                    table, ordered, now_minute)
+            chosen = _first_by(keys, positions, ordered, end)
             docs = [int(n) for _, _, n in chosen][start:end]
         else:
             docs = ordered[start:end].tolist()
         page = [(table[n], _nearest(table[n].points, origin, distance_miles) if origin else None) for n in docs]
     hits = [Hit(row.course_id, distance, next_in_minutes(row.week_minutes, now_minute)) for row, distance in page]
     return SearchOutcome(total, hits, query.page, query.per_page)
+
+
+START_GROUP = 10**5  # days: more than any known start (a wait is at most 104 weeks; intakes a few years ahead)
+
+
+def start_keys(starts: np.ndarray, today: int) -> np.ndarray:
+    """`domain.availability.start_key` over arrays, as one number each (group * START_GROUP + days),
+    from `RowTable.starts` rows (availability code, usual wait or -1, next intake ordinal or 0)."""
+    code, wait, intake = starts[:, 0].astype(np.int64), starts[:, 1].astype(np.int64), starts[:, 2].astype(np.int64)
+    codes = availability.CODES
+    keys = np.full(len(starts), availability.CLOSED * START_GROUP, dtype=np.int64)
+    keys[(code == codes["places"]) | (code == codes["rolling"])] = 0
+    waiting = code == codes["waiting-list"]
+    keys[waiting & (wait >= 0)] = np.minimum(wait[waiting & (wait >= 0)] * 7, START_GROUP - 1)
+    keys[waiting & (wait < 0)] = availability.UNKNOWN * START_GROUP
+    intakes = code == codes["next-intake"]
+    coming = intakes & (intake >= today)
+    keys[coming] = np.minimum(intake[coming] - today, START_GROUP - 1)
+    keys[intakes & ~coming] = availability.UNKNOWN * START_GROUP
+    return keys
 
 
 def _first_by(keys: np.ndarray, positions: np.ndarray, docnums: np.ndarray, end: int) -> list[tuple]:

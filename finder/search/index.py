@@ -30,6 +30,7 @@ from whoosh.fields import COLUMN, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import EmptyIndexError
 
 from finder import domain
+from finder.domain.availability import CODES
 from finder.domain.numbers import NumberError, parse_latitude, parse_longitude
 from finder.search.scoring import DOCS, TermPostings
 
@@ -66,7 +67,7 @@ def unstemmed(minsize: int = 2):
 
 
 # Bump when an analyzer changes, so an index built the old way is rebuilt rather than trusted.
-ANALYZERS_VERSION = "facets-1"
+ANALYZERS_VERSION = "availability-1"
 
 SCHEMA = Schema(
     # The course id. Scorable (never scored) for the same reason as `facets` below.
@@ -85,16 +86,20 @@ SCHEMA = Schema(
     # for that column on disk for every posting.
     facets=KEYWORD(commas=True, scorable=True),
     checked=NUMERIC(int, bits=32, shift_step=8),
+    # The next intake's day (an ordinal) of a course with a next intake: the `starts=4w` filter.
+    intake=NUMERIC(int, bits=32, shift_step=8),
     # Only a column (no postings): the order of a search with no words.
     title_sort=COLUMN(VarBytesColumn()),
     points=STORED,
     week_minutes=STORED,
+    # [availability code, usual wait in weeks or -1, next intake ordinal or 0]: the `sort=start` order.
+    start=STORED,
 )
 
 
 def facet(name: str, value: str) -> str:
     """An exact-match value as the `facets` field holds it. Names: level, kind, creche, free,
-    women, mode, speaks, slot (day and time of day of one session: "mon-evening", so that
+    women, mode, speaks, avail (availability), creche-places, slot (day and time of day of one session: "mon-evening", so that
     days, times and both together filter on it) and cell (a map grid cell a venue stands in)."""
     return f"{name}:{value}"
 
@@ -164,6 +169,10 @@ def course_document(course) -> dict:
     points = [[v.latitude, v.longitude] for v in venues if on_the_map(v.latitude, v.longitude)]
     facets = [facet("kind", course.kind), facet("creche", course.creche),
               facet("free", "1" if course.free else "0"), facet("women", "1" if course.women_only else "0")]
+    availability = course.availability or "places"
+    facets.append(facet("avail", availability))
+    if course.creche_places:
+        facets.append(facet("creche-places", course.creche_places))
     facets += [facet("level", level) for level in course.levels or []]
     facets += [facet("mode", mode) for mode in _modes(course.mode)]
     facets += [facet("speaks", language) for language in course.languages or []]
@@ -180,7 +189,10 @@ def course_document(course) -> dict:
         points=points,
         week_minutes=sorted(domain.WEEKDAY_INDEX[s.weekday] * 1440 + s.start_time.hour * 60 + s.start_time.minute
                             for s in sessions),
+        start=start_fields(availability, course.wait_weeks, course.next_intake),
     )
+    if availability == "next-intake" and course.next_intake is not None:
+        document["intake"] = course.next_intake.toordinal()
     # Empty text is left out rather than analysed for nothing.
     if course.description:
         document["description"] = course.description
@@ -192,28 +204,42 @@ def course_document(course) -> dict:
     return document
 
 
+def start_fields(availability: str, wait_weeks: int | None, next_intake: dt.date | None) -> list[int]:
+    """What `sort=start` needs of a course, as small numbers (see `Row.start`)."""
+    return [CODES.get(availability, CODES["places"]), -1 if wait_weeks is None else int(wait_weeks),
+            next_intake.toordinal() if next_intake is not None else 0]
+
+
+NO_START = (CODES["places"], -1, 0)
+
+
 class Row(NamedTuple):
-    """What a search needs of a document beyond matching it: to place it, time it and name it."""
+    """What a search needs of a document beyond matching it: to place it, time it, name it and
+    say when it can be started (`start`: availability code, usual wait or -1, intake ordinal or 0)."""
 
     course_id: int
     points: list
     week_minutes: list
+    start: tuple = NO_START
 
 
 def document_row(stored: dict) -> Row:
-    return Row(int(stored["id"]), stored.get("points") or [], stored.get("week_minutes") or [])
+    return Row(int(stored["id"]), stored.get("points") or [], stored.get("week_minutes") or [],
+               tuple(stored.get("start") or NO_START))
 
 
 class RowTable:
     """Every document's `Row`, by document number, in a few flat arrays (about 40 bytes a course
     instead of about 400 as Python objects): course ids; each document's points as a slice of
     latitude and longitude arrays; its sessions' minutes of the week as a slice of another.
-    `table[docnum]` gives a `Row`; searches over many documents read the arrays directly."""
+    `table[docnum]` gives a `Row`; searches over many documents read the arrays directly. `starts`
+    holds each document's `Row.start` as one row of three numbers."""
 
-    def __init__(self, course_ids, point_starts, latitudes, longitudes, minute_starts, minutes):
+    def __init__(self, course_ids, point_starts, latitudes, longitudes, minute_starts, minutes, starts=None):
         self.course_ids = course_ids
         self.point_starts, self.latitudes, self.longitudes = point_starts, latitudes, longitudes
         self.minute_starts, self.minutes = minute_starts, minutes
+        self.starts = starts if starts is not None else np.tile(np.asarray(NO_START, dtype=np.int32), (len(course_ids), 1))
 
     @classmethod
     def from_rows(cls, rows: Iterable[Row]) -> "RowTable":
@@ -223,7 +249,9 @@ class RowTable:
         lons: list[float] = []
         minute_counts: list[int] = []
         minutes: list[int] = []
+        starts: list[tuple] = []
         for row in rows:
+            starts.append(row.start)
             ids.append(row.course_id)
             point_counts.append(len(row.points))
             for lat, lon in row.points:
@@ -232,7 +260,8 @@ class RowTable:
             minute_counts.append(len(row.week_minutes))
             minutes.extend(row.week_minutes)
         return cls(np.asarray(ids, dtype=np.int64), _starts(point_counts), np.asarray(lats, dtype=np.float64),
-                   np.asarray(lons, dtype=np.float64), _starts(minute_counts), np.asarray(minutes, dtype=np.int32))
+                   np.asarray(lons, dtype=np.float64), _starts(minute_counts), np.asarray(minutes, dtype=np.int32),
+                   np.asarray(starts, dtype=np.int32).reshape(len(ids), 3))
 
     @classmethod
     def joined(cls, tables: list["RowTable"]) -> "RowTable":
@@ -242,7 +271,8 @@ class RowTable:
             return tables[0]
         return cls(np.concatenate([t.course_ids for t in tables]), _join_starts([t.point_starts for t in tables]),
                    np.concatenate([t.latitudes for t in tables]), np.concatenate([t.longitudes for t in tables]),
-                   _join_starts([t.minute_starts for t in tables]), np.concatenate([t.minutes for t in tables]))
+                   _join_starts([t.minute_starts for t in tables]), np.concatenate([t.minutes for t in tables]),
+                   np.concatenate([t.starts for t in tables]))
 
     def __len__(self) -> int:
         return len(self.course_ids)
@@ -251,7 +281,7 @@ class RowTable:
         a, b = int(self.point_starts[docnum]), int(self.point_starts[docnum + 1])
         c, d = int(self.minute_starts[docnum]), int(self.minute_starts[docnum + 1])
         points = [[lat, lon] for lat, lon in zip(self.latitudes[a:b].tolist(), self.longitudes[a:b].tolist(), strict=True)]
-        return Row(int(self.course_ids[docnum]), points, self.minutes[c:d].tolist())
+        return Row(int(self.course_ids[docnum]), points, self.minutes[c:d].tolist(), tuple(self.starts[docnum].tolist()))
 
     def __iter__(self):
         return (self[n] for n in range(len(self)))
@@ -259,7 +289,7 @@ class RowTable:
     @property
     def nbytes(self) -> int:
         return sum(a.nbytes for a in (self.course_ids, self.point_starts, self.latitudes, self.longitudes,
-                                      self.minute_starts, self.minutes))
+                                      self.minute_starts, self.minutes, self.starts))
 
 
 def _starts(counts: list[int]) -> np.ndarray:

@@ -1,8 +1,8 @@
 """The search URL: a public contract that people share and other parts build on.
 
     /search?q=…&creche=1&level=entry-1&level=entry-2&kind=formal&day=mon&time=morning
-           &free=1&women=1&mode=online&speaks=ar&postcode=L8+1AZ&radius=5
-           &sort=relevance|next|distance&page=2&per_page=20
+           &free=1&women=1&mode=online&speaks=ar&places=1&starts=4w&creche_places=available
+           &postcode=L8+1AZ&radius=5&sort=relevance|next|distance|start&page=2&per_page=20
 
 `parse` turns query parameters into a `SearchQuery` and a list of plain-language problems;
 a bad value is left out and reported, the rest of the search is kept. `SearchQuery.to_params`
@@ -23,7 +23,8 @@ from finder.i18n import lazy_gettext as _l
 MAX_QUERY_LENGTH = 200
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-SORTS = ("relevance", "next", "distance")
+SORTS = ("relevance", "next", "distance", "start")
+MAX_STARTS_WEEKS = 52
 TRUE_VALUES = ("1", "true", "yes", "on")
 
 
@@ -39,6 +40,9 @@ class SearchQuery:
     women: bool = False
     mode: str = ""
     speaks: tuple[str, ...] = ()
+    places: bool = False  # places now or rolling intake
+    starts_weeks: int | None = None  # starts within this many weeks (`starts=4w`)
+    creche_places: tuple[str, ...] = ()
     postcode: str = ""
     radius: int = 5
     lat: float | None = None
@@ -69,7 +73,8 @@ class SearchQuery:
         for name, on in (("creche", self.creche), ("level", self.levels), ("kind", self.kind),
                          ("day", self.days), ("time", self.times), ("free", self.free),
                          ("women", self.women), ("mode", self.mode), ("speaks", self.speaks),
-                         ("place", self.has_place)):
+                         ("places", self.places), ("starts", self.starts_weeks is not None),
+                         ("creche_places", self.creche_places), ("place", self.has_place)):
             if on:
                 names.append(name)
         return names
@@ -79,7 +84,8 @@ class SearchQuery:
         clearing: dict[str, dict[str, Any]] = {
             "q": dict(q=""), "creche": dict(creche=False), "level": dict(levels=()), "kind": dict(kind=""),
             "day": dict(days=()), "time": dict(times=()), "free": dict(free=False), "women": dict(women=False),
-            "mode": dict(mode=""), "speaks": dict(speaks=()),
+            "mode": dict(mode=""), "speaks": dict(speaks=()), "places": dict(places=False),
+            "starts": dict(starts_weeks=None), "creche_places": dict(creche_places=()),
             "place": dict(postcode="", lat=None, lon=None, sort="" if self.sort == "distance" else self.sort),
         }
         return replace(self, page=1, **clearing[name])
@@ -105,6 +111,11 @@ class SearchQuery:
         if self.mode:
             params.append(("mode", self.mode))
         params += [("speaks", code) for code in self.speaks]
+        if self.places:
+            params.append(("places", "1"))
+        if self.starts_weeks is not None:
+            params.append(("starts", f"{self.starts_weeks}w"))
+        params += [("creche_places", value) for value in self.creche_places]
         if self.postcode:
             params.append(("postcode", self.postcode))
         elif self.lat is not None and self.lon is not None:
@@ -209,6 +220,20 @@ def _float(params, name: str, problems, low: float, high: float) -> float | None
         return None
 
 
+def _weeks(params, name: str, problems: list[ParamProblem]) -> int | None:
+    """"4w" (or "4", "4 weeks"): a whole number of weeks from 1 to `MAX_STARTS_WEEKS`."""
+    raw = _first(params, name).lower()
+    if not raw:
+        return None
+    number = raw.removesuffix("weeks").removesuffix("week").removesuffix("w").strip()
+    try:
+        return parse_integer(number, 1, MAX_STARTS_WEEKS)
+    except NumberError:
+        problems.append(ParamProblem(name, _l("“%(value)s” is not a number of weeks from 1 to %(limit)s (for example 4w), "
+                                              "so we left it out.", value=raw[:20], limit=MAX_STARTS_WEEKS)))
+        return None
+
+
 def parse(params) -> Parsed:
     problems: list[ParamProblem] = []
     q = " ".join(_getlist(params, "q")).strip() if hasattr(params, "getlist") else str(params.get("q") or "").strip()
@@ -227,6 +252,9 @@ def parse(params) -> Parsed:
                      lambda v: _l("“%(value)s” is not a time of day (morning, afternoon, evening), so we left it out.", value=v))
     modes = _choices(params, "mode", ("in-person", "online"), problems,
                      lambda v: _l("“%(value)s” is not a way of taking part (in-person or online), so we left it out.", value=v))
+    creche_places = _choices(params, "creche_places", domain.CRECHE_PLACES, problems,
+                             lambda v: _l("“%(value)s” is not a choice of crèche places (available, waiting-list or full), "
+                                          "so we left it out.", value=v))
     speaks = []
     for value in _getlist(params, "speaks"):
         from finder.i18n import match_locale  # local: i18n knows language tags
@@ -266,7 +294,8 @@ def parse(params) -> Parsed:
     query = SearchQuery(
         q=q, creche=_flag(params, "creche", problems), levels=levels, kind=kinds[0] if len(kinds) == 1 else "",
         days=days, times=times, free=_flag(params, "free", problems), women=_flag(params, "women", problems),
-        mode=modes[0] if len(modes) == 1 else "", speaks=tuple(speaks), postcode=postcode, radius=radius,
+        mode=modes[0] if len(modes) == 1 else "", speaks=tuple(speaks), places=_flag(params, "places", problems),
+        starts_weeks=_weeks(params, "starts", problems), creche_places=creche_places, postcode=postcode, radius=radius,
         lat=lat, lon=lon, sort=sort, page=_int(params, "page", 1, problems, 1, 10_000),
         per_page=_int(params, "per_page", DEFAULT_PER_PAGE, problems, 1, MAX_PER_PAGE),
     )

@@ -14,7 +14,7 @@ from finder.search.params import SearchQuery
 from finder.web.kit.searching import SearchPage, resolve_place
 
 # The order they are offered in: the gentlest change first.
-_ORDER = ("radius", "when", "time", "day", "level", "kind", "creche", "free", "women", "mode", "speaks", "q", "place")
+_ORDER = ("radius", "when", "time", "day", "level", "kind", "starts", "places", "creche_places", "creche", "free", "women", "mode", "speaks", "q", "place")
 
 
 @dataclass

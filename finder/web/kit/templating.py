@@ -45,6 +45,23 @@ def term_explanation(vocab_name: str, slug: str) -> str:
     return str(term.explanation) if term and term.explanation else ""
 
 
+def availability_detail(course) -> str:
+    """The line after the availability's label: the next intake's date, the usual wait, or what it means."""
+    if course.availability == "next-intake" and course.next_intake:
+        return i18n.gettext("Next intake: %(date)s", date=i18n.format_date(course.next_intake, "long"))
+    if course.availability == "waiting-list" and course.wait_weeks is not None:
+        return i18n.ngettext("The usual wait is about %(num)s week.", "The usual wait is about %(num)s weeks.",
+                             course.wait_weeks)
+    return term_explanation("AVAILABILITY", course.availability)
+
+
+def creche_ages_text(course) -> str:
+    """The crèche's ages from the listing's numbers in the reader's language; the partner's own words
+    when they gave no numbers."""
+    text = i18n.format_age_range(course.creche_age_from, course.creche_age_to, course.creche_age_unit)
+    return text or i18n.isolate(course.creche_ages or "")
+
+
 def sessions_text(session) -> str:
     return i18n.gettext("%(day)s %(start)s to %(end)s", day=i18n.weekday_name(domain.WEEKDAY_INDEX[session.weekday]),
                         start=i18n.format_time(session.start_time), end=i18n.format_time(session.end_time))
@@ -87,6 +104,7 @@ def make_templates() -> Jinja2Templates:
     translating.install(env)
     env.globals.update(
         domain=domain, static_url=static_url, term_label=term_label, term_explanation=term_explanation, sessions_text=sessions_text,
+        availability_detail=availability_detail, creche_ages_text=creche_ages_text,
         localised=localised, query_url=query_url, miles=miles, format_date=i18n.format_date,
         format_time=i18n.format_time, weekday_name=i18n.weekday_name, language_name=i18n.language_name,
         autonym=i18n.autonym, shipped_locales=i18n.SHIPPED_LOCALES, today=dt.date.today,

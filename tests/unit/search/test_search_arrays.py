@@ -32,7 +32,9 @@ def tied_course(n: int, rng: random.Random):
         organisation=SimpleNamespace(name=rng.choice(["Welcome Trust", "Library"])),
         venues=[venue] if n % 11 else [], sessions=sessions, translations=[], levels=[rng.choice(["entry-1", "entry-2"])],
         kind="informal", creche=rng.choice(("none", "on-site")), free=True, women_only=False, mode="in-person",
-        languages=["ar"], last_checked=dt.date.today(), published_at=None, updated_at=None)
+        languages=["ar"], last_checked=dt.date.today(), published_at=None, updated_at=None,
+        availability=rng.choice(("places", "waiting-list", "next-intake")), wait_weeks=rng.choice((None, 4)),
+        next_intake=dt.date.today() + dt.timedelta(days=n % 40), creche_places=rng.choice((None, "available")))
 
 
 @pytest.fixture(scope="module")

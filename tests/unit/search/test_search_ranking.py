@@ -32,7 +32,8 @@ def generated_course(n: int, rng: random.Random):
         organisation=SimpleNamespace(name=f"{rng.choice(WORDS[:-2]).title()} Trust"), venues=[venue],
         sessions=[session], translations=translations, levels=rng.sample(LEVELS, 2), kind="informal",
         creche=rng.choice(("none", "on-site")), free=True, women_only=False, mode="in-person", languages=["ar"],
-        last_checked=dt.date.today(), published_at=None, updated_at=None)
+        last_checked=dt.date.today(), published_at=None, updated_at=None,
+        availability="places", wait_weeks=None, next_intake=None, creche_places=None)
 
 
 @pytest.fixture(scope="module")
