@@ -267,12 +267,12 @@ def format_distance(miles: float) -> str:
 
 
 def format_age(value: int, unit: str) -> str:
-    """A child's age with CLDR's unit pattern and plural rules ("3 years", "٦ أشهر"); `unit` is months or years."""
-    code = get_locale()
-    locale = babel_locale(code)
-    name = "duration-month" if unit == "months" else "duration-year"
-    return native_digits(babel_units.format_unit(value, name, length="long", format="#,##0", locale=locale,
-                                                 numbering_system="default"), code)
+    """A child's age in months or years, in the reader's language with its plural forms ("3 years").
+
+    Translated strings rather than CLDR's unit patterns, which several shipped languages lack."""
+    if unit == "months":
+        return ngettext("%(num)s month", "%(num)s months", value)
+    return ngettext("%(num)s year", "%(num)s years", value)
 
 
 def format_age_range(low: int | None, high: int | None, unit: str | None) -> str:

@@ -85,3 +85,29 @@ def test_a_partner_sets_full_in_the_form_and_the_approved_listing_says_so(client
     client.post(f"/backoffice/submissions/{submission.id}", data={"decision": "approve",
                                                                    "csrf_token": csrf(client, "/backoffice/")})
     assert availability_text(client.get(f"/courses/{ids['ro']}").text).startswith("Full.")
+
+
+def creche_text(html: str) -> str:
+    found = re.search(r"<dt>[^<]*Crèche[^<]*</dt>\s*<dd>(.*?)</dd>|<dt>[^<]*</dt>\s*<dd>([^<]*(?:حضانة|Crèche)[^<]*)</dd>", html, re.S)
+    assert found
+    return " ".join(re.sub(r"<[^>]+>", "", found.group(1) or found.group(2)).split())
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("6 months - 3 years", "6 months to 3 years"), ("0-5", "up to 5 years"),
+                                               ("1 to 4 years", "1 to 4 years"), ("babies welcome", "babies welcome")])
+def test_creche_ages_are_shown_from_the_numbers(client, services, typed, shown):
+    services.catalogue.load_catalogue(factories.catalogue([factories.course(
+        "cr", "Creche class", creche="on-site", creche_ages=typed)]))
+    with services.sessions() as db:
+        course_id = db.scalar(select(Course.id).where(Course.key == "cr"))
+    assert shown in creche_text(client.get(f"/courses/{course_id}").text)
+
+
+def test_creche_ages_in_arabic_use_arabic_units(i18n_client, i18n_services):
+    i18n_services.catalogue.load_catalogue(factories.catalogue([factories.course(
+        "cr", "Creche class", creche="on-site", creche_ages="6 months - 3 years")]))
+    with i18n_services.sessions() as db:
+        course_id = db.scalar(select(Course.id).where(Course.key == "cr"))
+    details = i18n_client.get(f"/courses/{course_id}?lang=ar").text.split('<dl class="details">')[1].split("</dl>")[0]
+    assert "months" not in details and "years" not in details
+    assert "أشهر" in details and "سنوات" in details
