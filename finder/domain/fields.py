@@ -85,7 +85,7 @@ COURSE_FIELDS: tuple[Field, ...] = (
     Field("eligibility", "choices", ELIGIBILITY, default="anyone"),
     Field("creche", "choice", CRECHE, default="none"),
     Field("creche_ages", max_length=100, oruk=False),  # free text, kept; the numbers below are what is shown
-    Field("creche_places", "choice", CRECHE_PLACES, oruk=False),
+    Field("creche_places", "choice", CRECHE_PLACES),
     Field("creche_age_from", "number", oruk=False),
     Field("creche_age_to", "number", oruk=False),
     Field("creche_age_unit", "choice", CRECHE_AGE_UNITS, oruk=False),
@@ -94,7 +94,7 @@ COURSE_FIELDS: tuple[Field, ...] = (
     Field("languages", "choices"),  # language codes such as ar, fa or uk
     Field("join_method", "choice", JOIN_METHODS, default="drop-in"),
     # Not yet mapped to ORUK attributes: an ORUK import keeps them (it still carries enrolment, derived).
-    Field("availability", "choice", AVAILABILITY, default="places", oruk=False),
+    Field("availability", "choice", AVAILABILITY, default="places"),
     Field("wait_weeks", "number", oruk=False),
     Field("next_intake", "date", oruk=False),
     # Deprecated, derived from availability by the validator (kept for readers of the old names).

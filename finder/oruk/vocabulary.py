@@ -65,6 +65,11 @@ TAXONOMIES: tuple[Taxonomy, ...] = (
              "join_method"),
     Taxonomy("esol-finder-enrolment", "Enrolment", "Open for enrolment, waiting list, or a next start date.",
              "enrolment"),
+    Taxonomy("esol-finder-availability", "Can new learners join now",
+             "Places now, a waiting list, full, new learners start on the next intake date (the first schedule's "
+             "dtstart), or a rolling intake (start any week).", "availability"),
+    Taxonomy("esol-finder-creche-places", "Crèche places",
+             "Whether the crèche has places now, a waiting list, or is full. No term: not known.", "creche_places"),
     Taxonomy(LANGUAGE_TAXONOMY, "Languages spoken by staff or volunteers",
              "Languages other than English that staff or volunteers speak (ISO 639 codes, as the term).",
              "languages"),

@@ -19,10 +19,10 @@ from tests.oruk_validation import assert_valid, response_schema
 
 pytestmark = pytest.mark.postgres
 
-# What ORUK has no place for, so a round trip cannot carry it.
-# Availability (issue 13) is not yet mapped to ORUK attributes: an ORUK import keeps what is here.
-NOT_IN_ORUK = ("creche_ages", "creche_booking", "translations", "contact_phone", "creche_places", "creche_age_from",
-               "creche_age_to", "creche_age_unit", "availability", "wait_weeks", "next_intake", "availability_checked")
+# What ORUK has no place for, so a round trip cannot carry it. Availability and crèche places travel as
+# taxonomy terms, the next intake as the first schedule's dtstart; the usual wait has no place.
+NOT_IN_ORUK = ("creche_ages", "creche_booking", "translations", "contact_phone", "creche_age_from",
+               "creche_age_to", "creche_age_unit", "wait_weeks", "availability_checked")
 
 
 def _env(settings) -> dict:
@@ -128,3 +128,33 @@ def test_foreign_services_keep_their_ids_and_need_a_level(other, tmp_path):
     assert exported["id"] == service["id"] and exported["organization"]["id"] == service["organization"]["id"]
     assert exported["schedules"][0]["byday"] == "TH"
     assert exported["service_at_locations"][0]["location"]["addresses"][0]["postal_code"] == "L8 1XF"
+
+
+def test_availability_and_creche_places_travel_as_taxonomy_terms(services, settings, other, tmp_path):
+    from tests import factories
+
+    services.catalogue.load_catalogue(factories.catalogue([
+        factories.course("f", "Full class", availability="full", creche="on-site", creche_places="waiting-list"),
+        factories.course("r", "Rolling class", availability="rolling"),
+        factories.course("n", "Intake class", availability="next-intake", next_intake="2027-01-11",
+                         creche="on-site", creche_places="available"),
+        factories.course("w", "Waiting class", availability="waiting-list", wait_weeks="6"),
+    ]))
+    exported = tmp_path / "export.json"
+    runner = CliRunner()
+    assert runner.invoke(main, ["oruk-export", str(exported)], env=_env(settings)).exit_code == 0
+    document = json.loads(exported.read_text())
+    terms = {s["name"]: sorted(a["taxonomy_term"]["term"] for a in s["attributes"]
+                               if a["taxonomy_term"]["taxonomy"] in ("esol-finder-availability", "esol-finder-creche-places"))
+             for s in document["services"]}
+    assert terms == {"Full class": ["full", "waiting-list"], "Rolling class": ["rolling"],
+                     "Intake class": ["available", "next-intake"], "Waiting class": ["waiting-list"]}
+    for service in document["services"]:
+        assert_valid(service, response_schema("/services/{id}"))
+    result = runner.invoke(main, ["oruk-import", str(exported)], env=_env(other.settings))
+    assert result.exit_code == 0, result.output
+    with other.sessions() as db:
+        got = {c.title: (c.availability, c.creche_places, c.next_intake and c.next_intake.isoformat())
+               for c in db.scalars(select(Course))}
+    assert got == {"Full class": ("full", "waiting-list", None), "Rolling class": ("rolling", None, None),
+                   "Intake class": ("next-intake", "available", "2027-01-11"), "Waiting class": ("waiting-list", None, None)}
