@@ -29,6 +29,10 @@ LABELS = {
     "contact_email": _l("Email address for learners"), "website": _l("Web page about the class"),
     "sessions": _l("When and where"), "translations": _l("In other languages"), "status": _l("Status"),
     "last_checked": _l("Last checked"),
+    "availability": _l("Can new learners join now?"), "wait_weeks": _l("Usual wait in weeks"),
+    "next_intake": _l("Next intake date"), "creche_places": _l("Crèche places now"),
+    "creche_age_from": _l("Youngest age the crèche takes"), "creche_age_to": _l("Oldest age the crèche takes"),
+    "creche_age_unit": _l("Crèche ages in months or years"), "availability_checked": _l("Availability last checked"),
 }
 
 
