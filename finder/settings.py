@@ -20,6 +20,19 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(PREFIX + name, default)
 
 
+def _whole(name: str, default: int, low: int, high: int) -> int:
+    """A whole-number setting, checked for range by the one number parser (a bad value stops start-up, named)."""
+    from finder.domain.numbers import NumberError, parse_integer
+
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        return parse_integer(raw, low, high)
+    except NumberError:
+        raise ValueError(f"{PREFIX}{name} must be a whole number from {low} to {high}, not {raw[:40]!r}") from None
+
+
 def _flag(name: str, default: bool) -> bool:
     raw = _env(name)
     if not raw:
@@ -59,6 +72,10 @@ class Settings:
     access_log: bool = False
     check_link_days: int = 90
     submitter_retention_days: int = 90
+    # Listings whose availability was last confirmed longer ago than this are listed for coordinators.
+    availability_stale_weeks: int = 8
+    # Requests for a place are deleted this many days after they were sent (at most; sooner on request).
+    request_retention_days: int = 90
     security_contact: str = ""  # where to report a vulnerability (mailto: or https:); default: the mail sender
     # Proxies whose X-Forwarded-For is believed (addresses or networks, "10.0.0.0/8"); none by default.
     trusted_proxies: tuple[str, ...] = ()
@@ -159,6 +176,8 @@ def load_settings(**overrides) -> Settings:
         access_log=_flag("ACCESS_LOG", False),
         check_link_days=int(_env("CHECK_LINK_DAYS", "90")),
         submitter_retention_days=int(_env("SUBMITTER_RETENTION_DAYS", "90")),
+        availability_stale_weeks=_whole("AVAILABILITY_STALE_WEEKS", 8, 1, 104),
+        request_retention_days=_whole("REQUEST_RETENTION_DAYS", 90, 1, 90),
         security_contact=_env("SECURITY_CONTACT"),
         trusted_proxies=parse_networks(_env("TRUSTED_PROXIES")),
         auto_migrate=_flag("AUTO_MIGRATE", database_url.startswith("sqlite")),

@@ -83,3 +83,19 @@ def starts_within(availability: str, next_intake: dt.date | None, today: dt.date
     if availability in NOW:
         return True
     return availability == "next-intake" and next_intake is not None and today <= next_intake <= today + dt.timedelta(days=days)
+
+
+# A partner's one-click answers on the check link and in the reminder ("still running, …").
+ANSWERS = ("places", "waiting-list", "full")
+
+
+def answered(current: str, current_wait: int | None, answer: str) -> tuple[str, int | None]:
+    """The availability and usual wait a one-click answer leaves: "places now" keeps a rolling intake
+    (both mean people can start now); "waiting list" keeps the usual wait already given."""
+    if answer not in ANSWERS:
+        raise ValueError(answer)
+    if answer == "places":
+        return (current if current in NOW else "places"), None
+    if answer == "waiting-list":
+        return "waiting-list", current_wait if current == "waiting-list" else None
+    return "full", None

@@ -39,10 +39,16 @@ def problem_reported(title: str, problem: str, link: str) -> tuple[str, str]:
 
 
 def check_reminder(title: str, last_checked: str, link: str) -> tuple[str, str]:
+    """The reminder with one link per answer: each opens the check page with that answer ready to confirm
+    with one button (opening a link never changes a listing, so that link scanners change nothing)."""
+    answers = [(gettext("Still running, places now"), "places"), (gettext("Still running, waiting list"), "waiting-list"),
+               (gettext("Still running, full"), "full")]
+    lines = "\n".join(f"{label}:\n{link}?answer={answer}\n" for label, answer in answers)
     return (gettext("Is your class still running? %(title)s", title=title),
             gettext("ESOL Finder lists “%(title)s”. It was last checked on %(date)s. Please tell us if it is "
                     "still running, has changed or has stopped. It takes one click, no password needed:",
-                    title=title, date=last_checked) + f"\n{link}\n\n" + _sign_off())
+                    title=title, date=last_checked) + "\n\n" + lines + "\n"
+            + gettext("Something has changed, or it has stopped:") + f"\n{link}\n\n" + _sign_off())
 
 
 def password_reset(link: str) -> tuple[str, str]:

@@ -281,21 +281,43 @@ class Catalogue:
                 raise LookupError(course_id)
             before = course_snapshot(course)
             day = on or dt.date.today()
-            course.availability = availability
-            course.wait_weeks = wait_weeks if availability == "waiting-list" else None
-            if availability != "next-intake":
-                course.next_intake = None
-            elif course.next_intake is None:
-                raise ValueError("next-intake needs a date")
-            course.enrolment = TO_ENROLMENT[availability]
-            course.next_start = course.next_intake
-            course.availability_checked = day
-            course.last_checked = day
+            self._apply_availability(course, availability, wait_weeks, day)
             db.flush()
             audit(db, actor, "availability", "course", course.id, before, course_snapshot(course))
             version = bump_version(db, [course_id])
         self.notify([course_id], version)
         return course
+
+    def answer_availability(self, course_id: int, answer: str, *, actor: str, on: dt.date | None = None) -> Course:
+        """A partner's one-click answer on the check link or from the reminder ("still running, places now /
+        waiting list / full", `domain.availability.answered`): as `set_availability`, in one transaction."""
+        from finder.domain.availability import answered
+
+        with self.sessions.begin() as db:
+            course = db.get(Course, course_id)
+            if course is None:
+                raise LookupError(course_id)
+            before = course_snapshot(course)
+            availability, wait_weeks = answered(course.availability, course.wait_weeks, answer)
+            self._apply_availability(course, availability, wait_weeks, on or dt.date.today())
+            db.flush()
+            audit(db, actor, "availability", "course", course.id, before, course_snapshot(course))
+            version = bump_version(db, [course_id])
+        self.notify([course_id], version)
+        return course
+
+    @staticmethod
+    def _apply_availability(course: Course, availability: str, wait_weeks: int | None, day: dt.date) -> None:
+        course.availability = availability
+        course.wait_weeks = wait_weeks if availability == "waiting-list" else None
+        if availability != "next-intake":
+            course.next_intake = None
+        elif course.next_intake is None:
+            raise ValueError("next-intake needs a date")
+        course.enrolment = TO_ENROLMENT[availability]
+        course.next_start = course.next_intake
+        course.availability_checked = day
+        course.last_checked = day
 
     # -- submissions, moderation and history (the back office) ---------------------------
     def submit(self, kind: str, payload: dict, *, course_id: int | None = None, organisation_id: int | None = None,

@@ -48,10 +48,20 @@ def is_stale(course: Course, stale_after_days: int, today: dt.date | None = None
     return course.last_checked is None or course.last_checked < stale_before(stale_after_days, today)
 
 
+def availability_stale_before(weeks: int, today: dt.date | None = None) -> dt.date:
+    return (today or dt.date.today()) - dt.timedelta(weeks=weeks)
+
+
+def availability_is_stale(course: Course, weeks: int, today: dt.date | None = None) -> bool:
+    return course.availability_checked is None or course.availability_checked < availability_stale_before(weeks, today)
+
+
 def courses(db: Session, *, organisation_id: int | None = None, status: str | None = None,
-            stale_after_days: int | None = None, words: str = "") -> list[Course]:
+            stale_after_days: int | None = None, availability_stale_weeks: int | None = None,
+            words: str = "") -> list[Course]:
     """Listings for the back office, newest change first. `stale_after_days` keeps only those
-    not checked for that long (published ones: what the public sees)."""
+    not checked for that long (published ones: what the public sees); `availability_stale_weeks`
+    only those whose availability was last confirmed longer ago than that (or never), oldest first."""
     query = (select(Course).options(selectinload(Course.organisation), selectinload(Course.sessions)
                                     .selectinload(CourseSession.venue))
              .order_by(Course.updated_at.desc(), Course.id.desc()))
@@ -62,6 +72,12 @@ def courses(db: Session, *, organisation_id: int | None = None, status: str | No
     if stale_after_days is not None:
         query = query.where(Course.status == "published").where(
             or_(Course.last_checked.is_(None), Course.last_checked < stale_before(stale_after_days)))
+    if availability_stale_weeks is not None:
+        query = query.where(Course.status == "published").where(
+            or_(Course.availability_checked.is_(None),
+                Course.availability_checked < availability_stale_before(availability_stale_weeks))
+        ).order_by(None).order_by(Course.availability_checked.is_(None).desc(), Course.availability_checked,
+                                  Course.id)
     if words:
         like = f"%{words.strip()}%"
         query = query.where(or_(Course.title.ilike(like), Course.key.ilike(like)))

@@ -23,15 +23,18 @@ STATUS_ACTIONS = {"publish": "published", "unpublish": "draft", "archive": "arch
 @login_required("coordinator")
 async def course_list(request: Request):
     settings = services(request).settings
-    needs_checking = request.query_params.get("needs") == "checking"
+    needs = request.query_params.get("needs")
+    needs_checking, needs_availability = needs == "checking", needs == "availability"
     status = request.query_params.get("status") or None
     words = request.query_params.get("q", "")[:100]
     with services(request).sessions() as db:
-        items = review.courses(db, status=status, words=words,
-                               stale_after_days=settings.stale_after_days if needs_checking else None)
+        items = review.courses(
+            db, status=status, words=words, stale_after_days=settings.stale_after_days if needs_checking else None,
+            availability_stale_weeks=settings.availability_stale_weeks if needs_availability else None)
     return page(request, "backoffice/courses.html", {
-        "courses": items, "needs_checking": needs_checking, "status": status, "q": words,
-        "is_stale": lambda c: review.is_stale(c, settings.stale_after_days)})
+        "courses": items, "needs_checking": needs_checking, "needs_availability": needs_availability,
+        "status": status, "q": words, "is_stale": lambda c: review.is_stale(c, settings.stale_after_days),
+        "availability_is_stale": lambda c: review.availability_is_stale(c, settings.availability_stale_weeks)})
 
 
 def _course(request: Request):

@@ -25,7 +25,10 @@ async def dashboard(request: Request):
         pending = review.pending_submissions(db, organisation_id)
         decided = review.recent_decisions(db, organisation_id=organisation_id)
         stale = review.courses(db, organisation_id=organisation_id, stale_after_days=settings.stale_after_days)
-    return page(request, "backoffice/dashboard.html", {"pending": pending, "decided": decided, "stale": stale})
+        stale_availability = review.courses(db, organisation_id=organisation_id,
+                                            availability_stale_weeks=settings.availability_stale_weeks)
+    return page(request, "backoffice/dashboard.html", {"pending": pending, "decided": decided, "stale": stale,
+                                                       "stale_availability": stale_availability})
 
 
 def _review(request: Request, submission):

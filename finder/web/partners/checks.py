@@ -1,4 +1,5 @@
-"""Private check links (/check/{token}): a listing's organisation says it is still running, has stopped or has changed."""
+"""Private check links (/check/{token}): a listing's organisation says it is still running (with places now,
+a waiting list or full: one click each), has stopped or has changed."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from finder.domain import ValidationErrors, submissions
-from finder.i18n import gettext
+from finder.domain.availability import ANSWERS
+from finder.i18n import format_date, gettext
 from finder.models import Course
 from finder.queries import checks, listings
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
+from finder.web.kit.templating import term_label
 from finder.web.partners.common import lookup
 
 
@@ -30,8 +33,12 @@ def _checked_course(request: Request) -> Course:
 
 
 async def check_page(request: Request):
+    """The check link's page. A link from the reminder e-mail names an answer (`?answer=places`): the page
+    shows it ready to confirm with one button, since opening a link must never change a listing."""
     course = _checked_course(request)
-    return render(request, "partners/check.html", {"course": course, "token": request.path_params["token"]})
+    chosen = request.query_params.get("answer", "")
+    return render(request, "partners/check.html", {"course": course, "token": request.path_params["token"],
+                                                   "chosen": chosen if chosen in ANSWERS else ""})
 
 
 async def check_answer(request: Request):
@@ -40,7 +47,13 @@ async def check_answer(request: Request):
     token = request.path_params["token"]
     answer = form.get("answer")
     catalogue = services(request).catalogue
-    if answer == "running":
+    if answer in ANSWERS:
+        updated = await run_in_threadpool(catalogue.answer_availability, course.id, str(answer),
+                                          actor=f"check-link:{course.organisation.key}")
+        message = gettext("Thank you. The listing now says: %(availability)s. Checked on %(date)s.",
+                          availability=term_label("AVAILABILITY", updated.availability),
+                          date=format_date(updated.availability_checked, "long"))
+    elif answer == "running":
         catalogue.mark_checked(course.id, actor=f"check-link:{course.organisation.key}")
         message = gettext("Thank you. We have noted that the class is still running.")
     elif answer == "stopped":
