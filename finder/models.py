@@ -410,3 +410,43 @@ class SnapshotMonth(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7), unique=True)
     taken_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class PlaceRequest(Base):
+    """A newcomer's request for a place on a course (issue 13): what they chose to send, for the course's
+    organisation only. Never public, never indexed; deleted at `delete_after` at the latest
+    (ESOL_FINDER_REQUEST_RETENTION_DAYS) by `esol-finder purge`, or sooner by its sender or the partner.
+    `token` is the sender's private link to see and delete it."""
+
+    __tablename__ = "place_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    contact_by: Mapped[str] = mapped_column(String(10))  # "phone" | "email"
+    contact: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(12), default="")
+    level: Mapped[str] = mapped_column(String(20), default="")  # a level slug, or "" when not known
+    needs_creche: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    delete_after: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+    course: Mapped[Course] = relationship()
+
+
+class PlaceRequestCount(Base):
+    """Evidence: how many requests for a place one course (by key) had in one ISO week, with the district
+    of its venue. Counts only, never people; kept when the requests themselves are deleted."""
+
+    __tablename__ = "evidence_place_requests"
+    __table_args__ = (UniqueConstraint("week", "district", "course_key", name="uq_evidence_place_requests_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[str] = mapped_column(String(8), index=True)  # "2026-W49"
+    district: Mapped[str] = mapped_column(String(8), default="")  # the course's venue's district; "" online
+    course_key: Mapped[str] = mapped_column(String(200))
+    needs_creche: Mapped[int] = mapped_column(Integer, default=0)
+    n: Mapped[int] = mapped_column(Integer, default=0)

@@ -25,6 +25,7 @@ from finder.operations.accounts import Accounts, LoginThrottle
 from finder.operations.catalogue import Catalogue
 from finder.operations.eligibility import EligibilityRules
 from finder.operations.outbox import Mailer
+from finder.operations.place_requests import PlaceRequests
 from finder.operations.shortlinks import ShortLinks
 from finder.oruk.lookup import DirectoryCache
 from finder.search.index import IndexStore
@@ -66,6 +67,7 @@ class Services:
     short_links: ShortLinks
     postcodes: Postcodes
     eligibility: EligibilityRules
+    place_requests: PlaceRequests
     geocoder: AddressGeocoder | None = None
     oruk_directory: DirectoryCache = field(default_factory=DirectoryCache)
 
@@ -103,7 +105,10 @@ def build_services(settings: Settings, *, postcodes: PostcodeDirectory | None = 
     # Venues get coordinates from their postcode when saved, else from the geocoder when there is one.
     catalogue = Catalogue(sessions, notify=search.apply, postcodes=directory, geocoder=geocoder,
                           check_link_days=settings.check_link_days)
+    mailer = Mailer(settings, sessions)
     return Services(settings=settings, engine=engine, sessions=sessions, search=search, catalogue=catalogue,
                     accounts=Accounts(sessions, LoginThrottle(sessions, secret=settings.secret_key)),
-                    mailer=Mailer(settings, sessions), short_links=ShortLinks(sessions),
-                    postcodes=directory, eligibility=EligibilityRules(sessions), geocoder=geocoder)
+                    mailer=mailer, short_links=ShortLinks(sessions),
+                    postcodes=directory, eligibility=EligibilityRules(sessions), geocoder=geocoder,
+                    place_requests=PlaceRequests(sessions, catalogue, mailer, settings.request_retention_days,
+                                                 settings.default_locale))

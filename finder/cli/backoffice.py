@@ -80,17 +80,21 @@ def remind_command() -> None:
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Say what would be forgotten, without changing anything.")
 def purge_command(dry_run: bool) -> None:
-    """Forget what people sent once it is no longer needed (ESOL_FINDER_SUBMITTER_RETENTION_DAYS); run it daily."""
+    """Forget what people sent once it is no longer needed (ESOL_FINDER_SUBMITTER_RETENTION_DAYS,
+    ESOL_FINDER_REQUEST_RETENTION_DAYS); run it daily."""
     services = open_services()
     try:
         days = services.settings.submitter_retention_days
-        report = retention.purge(services.sessions, days, dry_run=dry_run)
+        report = retention.purge(services.sessions, days, dry_run=dry_run,
+                                 request_retention_days=services.settings.request_retention_days)
     finally:
         services.close()
     verb = "would be" if dry_run else "were"
     click.echo(f"Older than {days} days: {report.submissions} decided submissions' senders, "
                f"{report.audit_entries} audit entries' public addresses and {report.outbox_messages} outbox e-mails "
-               f"{verb} forgotten; {report.login_sessions} ended sessions and reset links {verb} deleted.")
+               f"{verb} forgotten; {report.login_sessions} ended sessions and reset links {verb} deleted; "
+               f"{report.place_requests} requests for a place past their deletion date "
+               f"(at most {services.settings.request_retention_days} days) {verb} deleted.")
 
 
 commands = [create_user_command, remind_command, purge_command]

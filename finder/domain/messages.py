@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from finder.i18n import gettext
+from finder.i18n import gettext, ngettext
 
 
 def _sign_off() -> str:
@@ -56,4 +56,17 @@ def password_reset(link: str) -> tuple[str, str]:
             gettext("Someone asked for a new password for your ESOL Finder account. To choose one, open this "
                     "link within an hour. It works only once:") + f"\n{link}\n\n"
             + gettext("If you did not ask for this, you can ignore this email: your password has not changed.")
+            + "\n\n" + _sign_off())
+
+
+def place_request_notice(title: str, link: str, needs_creche: bool, days: int) -> tuple[str, str]:
+    """To the course's organisation: someone asked for a place. The e-mail carries no personal details
+    (they stay in the database, shown on the private page, and are deleted on time); only the link."""
+    creche = ("\n" + gettext("They would like a crèche place for their child.")) if needs_creche else ""
+    return (gettext("Someone asked for a place: %(title)s", title=title),
+            gettext("Someone who found “%(title)s” on ESOL Finder asked for a place and would like you to "
+                    "contact them. Their name, how to contact them and their message are on your private page "
+                    "(no password needed):", title=title) + f"\n{link}\n" + creche + "\n\n"
+            + ngettext("Requests are deleted after %(num)s day. Please contact them soon.",
+                     "Requests are deleted after %(num)s days. Please contact them soon.", days)
             + "\n\n" + _sign_off())

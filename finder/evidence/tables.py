@@ -168,3 +168,23 @@ def gaps_table(gaps: list[Gap]) -> Table:
                            Count(gap.demand), Count(gap.no_result), status, _nearest_text(gap.nearest_formal),
                            _nearest_text(gap.nearest_informal)])
     return table
+
+
+def place_requests_table(rows: list[tuple[str, str, int, int]]) -> Table:
+    """Requests for a place per week and district of the course (counts only: no one who asked)."""
+    table = Table("place-requests-by-week", _l("Requests for a place, by week and district"),
+                  [("week", _l("Week")), ("district", _l("District")), ("requests", _l("Requests for a place")),
+                   ("needing_creche", _l("Of which needing a crèche"))])
+    table.rows = [[week, district_label(district or rules.ONLINE_DISTRICT), Count(n), Count(creche)]
+                  for week, district, n, creche in rows]
+    return table
+
+
+def place_requests_by_course_table(rows: list[tuple[str, str, str, int, int]]) -> Table:
+    """Requests for a place per course over the period, most asked for first."""
+    table = Table("place-requests-by-course", _l("Requests for a place, by course"),
+                  [("course", _l("Course")), ("district", _l("District")), ("requests", _l("Requests for a place")),
+                   ("needing_creche", _l("Of which needing a crèche"))])
+    table.rows = [[title or key, district_label(district or rules.ONLINE_DISTRICT), Count(n), Count(creche)]
+                  for key, title, district, n, creche in rows]
+    return table

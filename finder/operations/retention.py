@@ -6,6 +6,9 @@ forgets, after ESOL_FINDER_SUBMITTER_RETENTION_DAYS,
 - the same address where the audit log names them as the one who acted (it then says "public");
 - the outbox's copies of e-mails (they carry the addresses and the links they sent);
 
+deletes requests for a place once they reach their own deletion date (ESOL_FINDER_REQUEST_RETENTION_DAYS
+after they were sent, at most 90 days; their anonymous weekly counts stay),
+
 and deletes ended login sessions and password-reset links at once. One transaction, audited by counts.
 """
 
@@ -20,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from finder.models import AuditEntry, LoginSession, OutboxMessage, PasswordResetToken, Submission, User, utcnow
 from finder.operations.catalogue import audit
+from finder.operations.place_requests import purge_requests
 
 SUBMITTER_FIELDS = ("submitter_name", "submitter_email")
 
@@ -30,10 +34,12 @@ class PurgeReport:
     audit_entries: int = 0    # audit entries whose actor (a member of the public's address) became "public"
     outbox_messages: int = 0  # e-mails deleted from the outbox
     login_sessions: int = 0   # ended sessions and reset links deleted
+    place_requests: int = 0   # requests for a place past their deletion date, deleted
 
     @property
     def total(self) -> int:
-        return self.submissions + self.audit_entries + self.outbox_messages + self.login_sessions
+        return (self.submissions + self.audit_entries + self.outbox_messages + self.login_sessions
+                + self.place_requests)
 
 
 def _deleted(db: Session, statement) -> int:
@@ -43,7 +49,7 @@ def _deleted(db: Session, statement) -> int:
 
 
 def purge(sessions: sessionmaker[Session], retention_days: int, now: dt.datetime | None = None,
-          dry_run: bool = False) -> PurgeReport:
+          dry_run: bool = False, request_retention_days: int = 90) -> PurgeReport:
     now = now or utcnow()
     before = now - dt.timedelta(days=retention_days)
     report = PurgeReport()
@@ -66,6 +72,7 @@ def purge(sessions: sessionmaker[Session], retention_days: int, now: dt.datetime
         report.login_sessions = (_deleted(db, delete(LoginSession).where(LoginSession.expires_at < now))
                                  + _deleted(db, delete(PasswordResetToken).where(
                                      (PasswordResetToken.expires_at < now) | PasswordResetToken.used_at.is_not(None))))
+        report.place_requests = purge_requests(db, now, request_retention_days)
         if dry_run:
             db.rollback()
             return report
@@ -73,6 +80,7 @@ def purge(sessions: sessionmaker[Session], retention_days: int, now: dt.datetime
             audit(db, "purge", "purge", "retention", None, None,
                   {"submissions": report.submissions, "audit_entries": report.audit_entries,
                    "outbox_messages": report.outbox_messages, "login_sessions": report.login_sessions,
+                   "place_requests": report.place_requests, "request_retention_days": request_retention_days,
                    "retention_days": retention_days})
         db.commit()
     return report

@@ -27,7 +27,7 @@ from finder.web.kit.middleware import LocaleMiddleware, RequestLogMiddleware
 from finder.web.kit.rendering import render
 from finder.web.kit.security import outer_ring
 from finder.web.kit.templating import STATIC_DIR, make_templates
-from finder.web.public import api, demand, pages, statistics
+from finder.web.public import api, demand, pages, place_requests, statistics
 from finder.web.public import help as help_pages
 from finder.web.sharing import calendar, embed, feed, oruk, share, signpost
 
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         *health.routes,
         *pages.routes,
         *api.routes,
-        *demand.routes, *statistics.routes,
+        *demand.routes, *statistics.routes, *place_requests.routes,
         *backoffice.routes,
         *partners.routes,
         *bulk.routes, *eligibility.routes, *help_pages.routes,

@@ -17,6 +17,7 @@ from finder.domain import evidence as rules
 from finder.evidence import charts, gaps, provision, reading, tables
 from finder.geo.shapes import PostcodeError
 from finder.i18n import gettext, ngettext
+from finder.queries import place_requests as place_request_queries
 from finder.web.kit.auth import login_required
 from finder.web.kit.pages import page, services
 
@@ -91,6 +92,12 @@ def evidence_for(services_, weeks: list[str], district: str = "", months: list[s
         counts = {key: value for key, value in counts.items() if key[0] in (district, provision.ALL_DISTRICTS)}
     points = provision.trend(services_.sessions, district or provision.ALL_DISTRICTS, months)
     found = gaps.find_gaps(rows, facts, centre_finder(services_), limit=GAP_ROWS)
+    with services_.sessions() as db:
+        asked = place_request_queries.counts_by_week(db, weeks)
+        asked_courses = place_request_queries.counts_by_course(db, weeks)
+    if district:
+        asked = [row for row in asked if row[1] == district]
+        asked_courses = [row for row in asked_courses if row[2] == district]
 
     t = {
         "outcomes": tables.outcome_table(summary),
@@ -101,6 +108,8 @@ def evidence_for(services_, weeks: list[str], district: str = "", months: list[s
         "kinds": tables.provision_dimension_table(counts, district or provision.ALL_DISTRICTS),
         "trend": tables.trend_table(points),
         "gaps": tables.gaps_table(found),
+        "requests": tables.place_requests_table(asked),
+        "requests_by_course": tables.place_requests_by_course_table(asked_courses),
     }
     total = summary.total
     summaries = {
@@ -115,6 +124,7 @@ def evidence_for(services_, weeks: list[str], district: str = "", months: list[s
                              courses=rules.shown(counts.get((provision.ALL_DISTRICTS, "all", ""), [0, 0])[0]),
                              sessions=rules.shown(counts.get((provision.ALL_DISTRICTS, "all", ""), [0, 0])[1])),
         "trend": _trend_text(points),
+        "requests": _requests_text(sum(row[2] for row in asked), sum(row[3] for row in asked)),
         "gaps": gettext("%(num)s combinations of place and need were asked for with nothing within reach.",
                         num=len(found)) if found else gettext("No gaps: everything asked for in this period is "
                                                               "within reach."),
@@ -134,6 +144,16 @@ def evidence_for(services_, weeks: list[str], district: str = "", months: list[s
                                      [(p.month, p.courses) for p in points][-12:], rtl=rtl),
     }
     return {"tables": t, "summaries": summaries, "charts": svg, "summary": summary, "gaps": found}
+
+
+def _requests_text(total: int, creche: int) -> str:
+    if not total:
+        return gettext("No one asked for a place in this period.")
+    if rules.suppressed(total):
+        return gettext("Fewer than 5 requests for a place in this period.")
+    return ngettext("%(num)s request for a place in this period, of which %(creche)s needing a crèche.",
+                    "%(num)s requests for a place in this period, of which %(creche)s needing a crèche.",
+                    total, creche=rules.shown(creche))
 
 
 def _top_text(ranked) -> str:

@@ -11,9 +11,11 @@ from starlette.routing import Route
 
 from finder.domain import ValidationErrors, submissions
 from finder.domain.availability import ANSWERS
+from finder.domain.numbers import NumberError, parse_id
 from finder.i18n import format_date, gettext
 from finder.models import Course
 from finder.queries import checks, listings
+from finder.queries import place_requests as place_request_queries
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
 from finder.web.kit.pages import services
@@ -37,8 +39,10 @@ async def check_page(request: Request):
     shows it ready to confirm with one button, since opening a link must never change a listing."""
     course = _checked_course(request)
     chosen = request.query_params.get("answer", "")
+    with services(request).sessions() as db:
+        waiting = len(place_request_queries.for_course(db, course.id))
     return render(request, "partners/check.html", {"course": course, "token": request.path_params["token"],
-                                                   "chosen": chosen if chosen in ANSWERS else ""})
+                                                   "chosen": chosen if chosen in ANSWERS else "", "requests": waiting})
 
 
 async def check_answer(request: Request):
@@ -99,9 +103,35 @@ async def check_change(request: Request):
         "Thank you. A coordinator will check your changes before they go live.")})
 
 
+async def course_requests(request: Request):
+    """The organisation's private page of requests for a place on this course (reached by the check link)."""
+    course = _checked_course(request)
+    with services(request).sessions() as db:
+        found = place_request_queries.for_course(db, course.id)
+    if any(r.seen_at is None for r in found):
+        await run_in_threadpool(services(request).place_requests.mark_seen, course.id)
+    return render(request, "partners/requests.html", {"course": course, "token": request.path_params["token"],
+                                                      "requests": found, "deleted": request.query_params.get("deleted")})
+
+
+async def delete_course_request(request: Request):
+    course = _checked_course(request)
+    await verify_csrf(request)
+    try:
+        request_id = parse_id(request.path_params["request_id"])
+    except NumberError:
+        raise HTTPException(404) from None
+    deleted = await run_in_threadpool(services(request).place_requests.delete_for_course, course.id, request_id,
+                                      actor=f"check-link:{course.organisation.key}")
+    token = request.path_params["token"]
+    return RedirectResponse(f"/check/{token}/requests?deleted={'1' if deleted else '0'}", status_code=303)
+
+
 routes = [
     Route("/check/{token}", check_page, methods=["GET"]),
     Route("/check/{token}", check_answer, methods=["POST"]),
     Route("/check/{token}/change", check_change_form, methods=["GET"]),
     Route("/check/{token}/change", check_change, methods=["POST"]),
+    Route("/check/{token}/requests", course_requests, methods=["GET"]),
+    Route("/check/{token}/requests/{request_id}/delete", delete_course_request, methods=["POST"]),
 ]

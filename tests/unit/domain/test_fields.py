@@ -30,8 +30,8 @@ def test_what_the_validator_the_form_and_oruk_leave_out():
     assert [f.name for f in fields.COURSE_FIELDS if not f.validated] == ["status", "availability_checked"]
     # enrolment and next_start are derived from availability (deprecated), so not edited.
     assert fields.NOT_EDITED == ("enrolment", "next_start", "status", "last_checked", "availability_checked")
-    assert fields.NOT_IN_ORUK == ("creche_ages", "creche_places", "creche_age_from", "creche_age_to",
-                                  "creche_age_unit", "creche_booking", "availability", "wait_weeks",
+    assert fields.NOT_IN_ORUK == ("creche_ages", "creche_age_from", "creche_age_to",
+                                  "creche_age_unit", "creche_booking", "wait_weeks",
                                   "next_intake")
     assert set(IGNORED) == {"key", "status", "last_checked", "availability_checked", "enrolment", "next_start"}
 
