@@ -21,16 +21,14 @@ def _env(name: str, default: str = "") -> str:
 
 
 def _whole(name: str, default: int, low: int, high: int) -> int:
-    """A whole-number setting, checked for range by the one number parser (a bad value stops start-up, named)."""
-    from finder.domain.numbers import NumberError, parse_integer
-
-    raw = _env(name)
+    """A whole-number setting, checked for range (a bad value stops start-up, named). Settings sit below
+    `domain`, so this is plain digits only: no sign, no decimals, no exponent."""
+    raw = _env(name).strip()
     if not raw:
         return default
-    try:
-        return parse_integer(raw, low, high)
-    except NumberError:
-        raise ValueError(f"{PREFIX}{name} must be a whole number from {low} to {high}, not {raw[:40]!r}") from None
+    if raw.isascii() and raw.isdigit() and low <= int(raw) <= high:
+        return int(raw)
+    raise ValueError(f"{PREFIX}{name} must be a whole number from {low} to {high}, not {raw[:40]!r}")
 
 
 def _flag(name: str, default: bool) -> bool:

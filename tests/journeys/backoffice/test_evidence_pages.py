@@ -92,7 +92,11 @@ def test_the_dashboard_shows_charts_tables_and_csv_with_suppression(services, cl
     assert 'href="/backoffice/evidence"' in client.get("/backoffice/").text  # in the coordinators' menu
     page = client.get("/backoffice/evidence")
     assert page.status_code == 200
-    assert page.text.count('role="img"') == 5 and page.text.count("<table") == 8
+    # Eight tables of searches and provision, and two of requests for a place.
+    assert page.text.count('role="img"') == 5 and page.text.count("<table") == 10
+    assert "No one asked for a place in this period." in page.text
+    requests = list(csv.reader(io.StringIO(client.get("/backoffice/evidence/place-requests-by-week.csv").text)))
+    assert requests == [["week", "district", "requests", "needing_creche"]]
     assert "<desc" in page.text and "fewer than 5" in page.text
     gaps = list(csv.reader(io.StringIO(client.get("/backoffice/evidence/gaps.csv").text)))
     assert gaps[0][:4] == ["district", "need", "radius_miles", "demand"]
