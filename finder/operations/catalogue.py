@@ -548,10 +548,12 @@ class Catalogue:
                 for start in range(0, len(wanted), 500):
                     changed_courses += db.scalars(select(key).where(column.in_(wanted[start:start + 500]))).all()
             report.course_ids = list(dict.fromkeys(changed_courses))
+            changed_records = bool(writer.changed_organisations or writer.changed_venues)
+            del writer  # its records of every venue and organisation: not kept while the index is updated
             if dry_run:
                 db.rollback()
                 return report
-            if report.course_ids or writer.changed_organisations or writer.changed_venues:
+            if report.course_ids or changed_records:
                 report.version = bump_version(db, report.course_ids)
             db.commit()
         if report.version is not None:
