@@ -97,7 +97,7 @@ def build_services(settings: Settings, *, postcodes: PostcodeDirectory | None = 
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow, pool_timeout=settings.db_pool_timeout)
     sessions = make_sessionmaker(engine)
-    search = SearchService(IndexStore(settings.index_dir), sessions, hide_after_days=settings.hide_after_days,
+    search = SearchService(IndexStore(settings.index_dir, build_mb=settings.index_build_mb), sessions, hide_after_days=settings.hide_after_days,
                            lag_budget=settings.index_lag_budget, poll_interval=settings.sync_interval)
     directory = Postcodes(settings.postcodes_path, postcodes)
     if geocoder is None and settings.geocoder:  # off by default: an address with no known postcode stays unplaced

@@ -84,6 +84,7 @@ class Settings:
     db_max_overflow: int = 5
     db_pool_timeout: float = 10.0
     index_lag_budget: float = 5.0  # seconds an index may trail the database and still be ready
+    index_build_mb: int = 1024  # the most memory (MB) a process building the search index should reach
     sync_interval: float = 0.25  # seconds between looks at the change feed (PostgreSQL also wakes on NOTIFY)
     log_format: str = "json"  # "json" (one object a line) or "text"
     log_personal: bool = False  # add client addresses and query strings to request logs (off: no personal data)
@@ -183,6 +184,7 @@ def load_settings(**overrides) -> Settings:
         db_max_overflow=int(_env("DB_MAX_OVERFLOW", "5")),
         db_pool_timeout=float(_env("DB_POOL_TIMEOUT", "10")),
         index_lag_budget=float(_env("INDEX_LAG_BUDGET", "5")),
+        index_build_mb=int(_env("INDEX_BUILD_MB", "1024")),
         sync_interval=float(_env("SYNC_INTERVAL", "0.25")),
         log_format=_env("LOG_FORMAT", "json").strip().lower(),
         log_personal=_flag("LOG_PERSONAL", False),

@@ -38,7 +38,7 @@ __all__ = ["MAX_TEXT", "MAX_TITLE", "Listing", "SessionInput", "ValidationErrors
            "parse_time", "validate_listing"]
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file of up to 100,000: no __dict__ each
 class SessionInput:
     weekday: str
     start: dt.time
@@ -50,7 +50,7 @@ class SessionInput:
     valid_to: dt.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file of up to 100,000: no __dict__ each
 class Listing:
     """A validated course listing, ready for `operations` to store."""
 

@@ -29,7 +29,7 @@ _ORGANISATION_COLUMNS = {"name": "organisation", "kind": "organisation_kind", "w
                          "email": "organisation_email", "phone": "organisation_phone"}
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file of up to 100,000: no __dict__ each
 class RowError:
     row: int
     column: str
@@ -39,7 +39,7 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": str(self.message)}
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of a file of up to 100,000: no __dict__ each
 class PreparedRow:
     """A checked row, ready for `Catalogue.import_rows`."""
 
@@ -82,6 +82,18 @@ class RowChecker:
         self.translation_locales = [code for code in columns.TRANSLATED_LOCALES
                                     if f"title_{code.lower()}" in self.headings
                                     or f"description_{code.lower()}" in self.headings]
+        # Sessions the file has no column for are blank in every row: not looked at.
+        self.session_numbers = [n for n in range(1, columns.MAX_SESSIONS + 1)
+                                if any(f"session_{n}_{name}" in self.headings for name in columns.SESSION_FIELDS)]
+        self._places: dict[str, object] = {}  # postcode -> its place
+        self.lookup = self._lookup if getattr(lookups.postcodes, "lookup", None) is not None else None
+
+    def _lookup(self, code: str):
+        """The postcode directory's lookup, remembered: a file names the same few postcodes again and again."""
+        found = self._places.get(code)
+        if found is None:  # one that does not exist raises PostcodeError each time (rare: the row is wrong)
+            found = self._places[code] = self.lookups.postcodes.lookup(code)  # type: ignore[attr-defined]
+        return found
 
     # -- one row ----------------------------------------------------------------------
     def check(self, number: int, values: dict[str, str]) -> PreparedRow | list[RowError]:
@@ -99,7 +111,7 @@ class RowChecker:
 
         sessions, session_numbers, reported = [], [], set()
         venue_missing = False
-        for n in range(1, columns.MAX_SESSIONS + 1):
+        for n in self.session_numbers:
             session, venue = self._session(number, n, values, main_venue, err, reported)
             if venue is not None:
                 venues.append(venue)
@@ -214,7 +226,7 @@ class RowChecker:
         try:
             venue = records.validate_venue({"name": name, "address": address, "postcode": postcode,
                                             "step_free": cell("step_free"), "directions": cell("directions")},
-                                           getattr(self.lookups.postcodes, "lookup", None))
+                                           self.lookup)
         except ValidationErrors as exc:
             for rule_name, messages in exc.errors.items():
                 for message in messages:

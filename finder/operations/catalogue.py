@@ -152,15 +152,18 @@ class Catalogue:
 
     def _locate(self, venue: Venue):
         """Coordinates for a venue: from its postcode (offline), else from the online geocoder if one is set."""
+        return self._locate_at(venue.postcode, venue.address)
+
+    def _locate_at(self, postcode: str | None, address: str | None):
         from finder.geo.shapes import PostcodeError
 
-        if venue.postcode and self.postcodes is not None:
+        if postcode and self.postcodes is not None:
             try:
-                return self.postcodes.lookup(venue.postcode)
+                return self.postcodes.lookup(postcode)
             except PostcodeError:
                 pass
-        if self.geocoder is not None and venue.address:
-            return self.geocoder.geocode(", ".join(p for p in (venue.address, venue.postcode) if p))
+        if self.geocoder is not None and address:
+            return self.geocoder.geocode(", ".join(p for p in (address, postcode) if p))
         return None
 
     # -- courses --------------------------------------------------------------------------
@@ -538,8 +541,6 @@ class Catalogue:
         return report
 
     # -- bulk import (CSV, XLSX) ----------------------------------------------------------
-    IMPORT_CHUNK = 500
-
     def import_rows(self, rows, *, actor: str = "system", default_status: str | None = None, source: str = "import",
                     dry_run: bool = False) -> "ImportReport":
         """Write checked spreadsheet rows (`finder.imports.rows.PreparedRow`) in ONE transaction.
@@ -549,131 +550,37 @@ class Catalogue:
         version and one index update for the whole file. With `dry_run` the same work is done and
         rolled back, so the report says exactly what a commit would do and nothing is written.
 
-        For speed the records the file names are looked up in a few queries, and rows are written
-        `IMPORT_CHUNK` at a time: staged in the session, flushed together (inserts in batches), then
-        each row's changes compared and audited in row order, one audit entry per change as before.
+        For speed the rows are worked out on plain records and written a chunk at a time with
+        executemany (`finder.operations.bulk`): the same records, and one audit entry per change in
+        row order, as `upsert_organisation`, `upsert_venue` and `save_course` would make.
         """
-        from sqlalchemy.orm import selectinload
+        from finder.operations.bulk import ImportWriter
 
+        rows = list(rows)
         report = ImportReport()
-        changed_organisations: set[int] = set()
-        changed_venues: set[int] = set()
-        changed_courses: list[int] = []
         with self.sessions() as db:
-            db.autoflush = False  # every chunk flushes what it writes; lazy loads need not flush again
-            keys = list(dict.fromkeys(row.key for row in rows))
-            org_keys = list(dict.fromkeys(row.organisation["key"] for row in rows))
-            venue_keys = list(dict.fromkeys([data["key"] for row in rows for data in row.venues] + [
-                session.venue_key for row in rows for session in row.listing.sessions if session.venue_key]))
-
-            def by_key(model, wanted, *options):
-                return {record.key: record for start in range(0, len(wanted), 500) for record in db.scalars(
-                    select(model).where(model.key.in_(wanted[start:start + 500])).options(*options))}
-
-            # The courses the file updates, organisations and venues it names: a few queries, not several a row.
-            existing_courses = by_key(Course, keys, selectinload(Course.organisation),
-                                      selectinload(Course.translations),
-                                      selectinload(Course.sessions).selectinload(CourseSession.venue))
-            known_organisations = by_key(Organisation, org_keys)
-            known_venues = by_key(Venue, venue_keys)
-            organisations: dict[str, Organisation] = {}
-            venues: dict[str, Venue] = {}
-            staged: list[tuple] = []
-            staged_keys: set[str] = set()
-
-            def finish() -> None:
-                db.flush()
-                for row, upserts, course, before in staged:
-                    row_changed = False
-                    for model, record, record_before in upserts:
-                        names = _ORGANISATION_FIELDS if model is Organisation else _VENUE_FIELDS
-                        after = {name: getattr(record, name) for name in names}
-                        if record_before == after:
-                            continue
-                        audit(db, actor, "create" if record_before is None else "update",
-                              model.__tablename__.rstrip("s"), record.id, record_before, after)
-                        row_changed = True
-                        (changed_organisations if model is Organisation else changed_venues).add(record.id)
-                    course_after = course_snapshot(course)
-                    if before == course_after:
-                        outcome = "updated" if row_changed else "unchanged"
-                    else:
-                        audit(db, actor, "create" if before is None else "update", "course", course.id, before,
-                              course_after)
-                        outcome = "created" if before is None else "updated"
-                    report.outcomes[row.number] = outcome
-                    if outcome != "unchanged":
-                        changed_courses.append(course.id)
-                db.flush()
-                staged.clear()
-                staged_keys.clear()
-
-            for row in rows:
-                if row.key in staged_keys or len(staged) >= self.IMPORT_CHUNK:
-                    finish()
-                upserts: list[tuple] = []
-                org = organisations.get(row.organisation["key"])
-                if org is None:
-                    found = known_organisations.get(row.organisation["key"])
-                    before_fields = {name: getattr(found, name) for name in _ORGANISATION_FIELDS} if found else None
-                    org = self.upsert_organisation(db, row.organisation, existing=found, flush=False)
-                    organisations[org.key] = known_organisations[org.key] = org
-                    upserts.append((Organisation, org, before_fields))
-                for data in row.venues:
-                    if data["key"] in venues:
-                        continue
-                    found = known_venues.get(data["key"])
-                    before_fields = {name: getattr(found, name) for name in _VENUE_FIELDS} if found else None
-                    venue = self.upsert_venue(db, _keep_coordinates(data, found), org if found is None else None,
-                                              existing=found, flush=False)
-                    venues[venue.key] = known_venues[venue.key] = venue
-                    upserts.append((Venue, venue, before_fields))
-                for session in row.listing.sessions:
-                    key = session.venue_key
-                    if key and key not in venues and key in known_venues:
-                        venues[key] = known_venues[key]
-                course = existing_courses.get(row.key)
-                if course is None and row.key in report.created_keys:  # named again after its chunk was written
-                    course = db.scalar(select(Course).where(Course.key == row.key))
-                status = row.status or default_status
-                if status is None and course is None:
-                    status = "pending"
-                course, before = self._stage_course(db, row.key, row.listing, org, venues, status=status,
-                                                    translations=row.translations, source=source, existing=course)
-                if before is None:
-                    report.created_keys.add(row.key)
-                staged.append((row, upserts, course, before))
-                staged_keys.add(row.key)
-            finish()
-            if changed_organisations:
-                changed_courses += db.scalars(select(Course.id).where(
-                    Course.organisation_id.in_(changed_organisations))).all()
-            if changed_venues:
-                changed_courses += db.scalars(select(CourseSession.course_id).where(
-                    CourseSession.venue_id.in_(changed_venues))).all()
+            writer = ImportWriter(db, actor=actor, source=source, default_status=default_status,
+                                  locate=self._locate_at)
+            writer.run(rows)
+            report.outcomes, report.created_keys = writer.outcomes, writer.created_keys
+            changed_courses = list(writer.changed_courses)
+            for ids, column, key in ((writer.changed_organisations, Course.organisation_id, Course.id),
+                                     (writer.changed_venues, CourseSession.venue_id, CourseSession.course_id)):
+                wanted = sorted(ids)
+                for start in range(0, len(wanted), 500):
+                    changed_courses += db.scalars(select(key).where(column.in_(wanted[start:start + 500]))).all()
             report.course_ids = list(dict.fromkeys(changed_courses))
-            del existing_courses
+            changed_records = bool(writer.changed_organisations or writer.changed_venues)
+            del writer  # its records of every venue and organisation: not kept while the index is updated
             if dry_run:
                 db.rollback()
                 return report
-            if report.course_ids or changed_organisations or changed_venues:
+            if report.course_ids or changed_records:
                 report.version = bump_version(db, report.course_ids)
             db.commit()
         if report.version is not None:
             self.notify(report.course_ids, report.version)
         return report
-
-def _keep_coordinates(data: dict, venue: Venue | None) -> dict:
-    """An existing venue whose postcode is unchanged keeps its coordinates (they may be more exact)."""
-    if (venue is not None and venue.latitude is not None and venue.longitude is not None
-            and (venue.postcode or "") == (data.get("postcode") or "")):
-        return {**data, "latitude": venue.latitude, "longitude": venue.longitude}
-    return data
-
-
-_ORGANISATION_FIELDS = ("name", "kind", "website", "email", "phone", "description")
-_VENUE_FIELDS = ("name", "address", "postcode", "latitude", "longitude", "step_free", "directions")
-
 
 @dataclass
 class ImportReport:

@@ -310,6 +310,17 @@ def _join_starts(parts: list[np.ndarray]) -> np.ndarray:
 PARALLEL_FROM = 5000
 
 
+def _resident_mb() -> float:
+    """This process's resident memory now, in MB (Linux; elsewhere its peak so far)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError, AttributeError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
@@ -321,8 +332,15 @@ class IndexStore:
 
     POINTER = "CURRENT"
 
-    def __init__(self, root: Path):
+    # Each writer process sorts up to this many MB of postings in memory (more would spill to disk anyway).
+    WRITER_MB = 512
+    # The least it is given, however little the memory budget leaves (below this it spills more than it sorts).
+    WRITER_MIN_MB = 128
+    WRITER_SPARE_MB = 160
+
+    def __init__(self, root: Path, build_mb: int = 1024):
         self.root = Path(root)
+        self.build_mb = build_mb  # ESOL_FINDER_INDEX_BUILD_MB: what a building process should stay within
         self._lock = threading.RLock()
         self._index = None
         self._index_dir: str | None = None
@@ -370,10 +388,11 @@ class IndexStore:
         """Build a complete new index beside the old one, then swap it in. Returns the count.
 
         From `PARALLEL_FROM` `expected` documents on, the build is shared between processes,
-        one per core, each writing its own segment and sorting its postings in memory (limitmb
-        512: spilling them to disk and merging took half as long again). Measured on two cores:
-        100,000 courses in 45-55 s, 70 s from the database, against 150 s in one process
-        with spills; the largest process about 620 MB. A small catalogue is quicker in this one.
+        one per core, each writing its own segment and sorting its postings in memory (up to
+        512 MB each, less when `build_mb` leaves less: see `_writer_mb`). Measured on two cores,
+        `esol-finder reindex` of 100,000 courses read from SQLite as plain records: 45 s, the largest
+        process 650 MB (with 200 MB writers: 52 s, 360 MB); 150 s in one process with spills.
+        A small catalogue is quicker in this one.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"gen-{dt.datetime.now(dt.timezone.utc):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
@@ -382,7 +401,7 @@ class IndexStore:
         ix = whoosh_index.create_in(str(directory), SCHEMA)
         procs = min(_cores(), 4) if expected >= PARALLEL_FROM else 1
         if procs > 1:
-            writer = ix.writer(procs=procs, limitmb=512, multisegment=True)
+            writer = ix.writer(procs=procs, limitmb=self._writer_mb(), multisegment=True)
         else:
             writer = ix.writer(limitmb=256)
         count = 0
@@ -407,6 +426,15 @@ class IndexStore:
             self._close()
         self._remove_old(keep=name)
         return count
+
+    def _writer_mb(self) -> int:
+        """Memory for each writer process's postings. A writer is forked from this process, so it starts
+        as large as this process is now (a command that has just imported a large file is several hundred
+        MB): it gets what is left of `build_mb` after that and `WRITER_SPARE_MB` (a writer reaches about
+        80 MB past its sorting budget, and this process grows a little while it feeds them), `WRITER_MB`
+        at most, `WRITER_MIN_MB` at least. Less memory means more sorting on disk, a little slower."""
+        left = self.build_mb - _resident_mb() - self.WRITER_SPARE_MB
+        return int(max(self.WRITER_MIN_MB, min(self.WRITER_MB, left)))
 
     # An unfinished build (no version stamp yet) younger than this may be another process's, still writing.
     UNFINISHED_KEPT_SECONDS = 3600
@@ -434,7 +462,7 @@ class IndexStore:
             docnums = [n for text in replaced for n in searcher.document_numbers(id=text)]
         procs = min(_cores(), 4) if len(upserts) >= PARALLEL_FROM else 1
         if procs > 1:
-            writer = ix.writer(procs=procs, limitmb=512, multisegment=True, timeout=10)
+            writer = ix.writer(procs=procs, limitmb=self._writer_mb(), multisegment=True, timeout=10)
         else:
             writer = ix.writer(timeout=10)
         try:

@@ -82,7 +82,8 @@ class SearchService:
                 with self.sessions() as db:
                     version = listings.catalogue_version(db)
                     expected = listings.published_course_count(db)
-                    courses = db.scalars(listings.published_courses_query()).yield_per(500)
+                    # Plain records read with Core, not ORM objects: the same attributes, a fraction of the time.
+                    courses = listings.plain_published_courses(db)
                     count = self.store.rebuild((course_document(c) for c in courses), version, expected=expected)
             finally:
                 self._rebuilding = False
@@ -112,7 +113,7 @@ class SearchService:
     def _write_courses(self, course_ids, version: int) -> None:
         course_ids = list(dict.fromkeys(course_ids))
         with self.sessions() as db:
-            published = listings.published_courses_by_id(db, course_ids) if course_ids else {}
+            published = {c.id: c for c in listings.plain_published_courses(db, course_ids)} if course_ids else {}
             documents = [course_document(c) for c in published.values()]
         deletes = [cid for cid in course_ids if cid not in published]
         self.store.update(documents, deletes, version)

@@ -514,6 +514,43 @@ def test_import_rows_writes_every_row_in_one_version_and_twice_is_nothing(servic
     assert version(services) == start + 1 and len(told) == 1
 
 
+def test_import_rows_that_change_courses_audit_each_change_with_the_snapshots_the_orm_reads(services, told):
+    from finder.operations.catalogue import course_snapshot
+
+    def snapshots() -> dict:
+        with services.sessions() as db:
+            return {c.key: course_snapshot(c) for c in db.scalars(select(Course).order_by(Course.id))}
+
+    first = [import_row(), import_row(3, "toxteth-morning", None, title="Toxteth Morning English")]
+    first[0].translations = {"ar": {"title": "الإنجليزية مساءً", "description": "صف ودود"}}
+    services.catalogue.import_rows(first, actor="first", default_status="published")
+    before = snapshots()
+    changed = [import_row(title="Toxteth Evening English (new time)",
+                          sessions=[{"weekday": "fri", "start": "18:30", "end": "20:30", "venue": "toxteth-hall"}]),
+               import_row(3, "toxteth-morning", None, title="Toxteth Morning English")]
+    changed[0].translations = {"ar": {"title": "", "description": ""}}  # both blank: the translation goes
+    changed[0].organisation = {**changed[0].organisation, "website": "https://toxteth.example.org"}
+    changed[0].venues = [{**changed[0].venues[0], "address": "1 Park Road"}]
+    report = services.catalogue.import_rows(changed, actor="second")
+    after = snapshots()
+    ids = ids_by_key(services)
+    # Row 3's course is as it was; its venue changed in row 2, so its page (and index entry) changes too.
+    assert report.outcomes == {2: "updated", 3: "unchanged"}
+    assert sorted(report.course_ids) == sorted(ids.values()) and told[-1] == (report.course_ids, report.version)
+    entries = [e for e in audit_trail(services) if e.actor == "second"]
+    assert [(e.entity, e.action) for e in entries] == [("organisation", "update"), ("venue", "update"),
+                                                        ("course", "update")]
+    organisation, venue, course = entries
+    assert (organisation.before["website"], organisation.after["website"]) == ("", "https://toxteth.example.org")
+    assert (venue.before["address"], venue.after["address"]) == ("Park Road", "1 Park Road")
+    assert venue.after["latitude"] == pytest.approx(53.3855, abs=0.005)
+    assert course.entity_id == ids["toxteth-evening"]
+    assert course.before == before["toxteth-evening"] and course.after == after["toxteth-evening"]
+    assert after["toxteth-evening"]["translations"] == {} and after["toxteth-evening"]["sessions"][0]["weekday"] == "fri"
+    assert after["toxteth-morning"] == before["toxteth-morning"]
+    assert found(services, "q=toxteth") == {"toxteth-evening", "toxteth-morning"}
+
+
 def test_import_rows_without_a_status_leaves_new_courses_pending(services):
     services.catalogue.import_rows([import_row(status=None)])
     assert course_by_key(services, "toxteth-evening").status == "pending"
