@@ -52,6 +52,7 @@ class Hit:
     course_id: int
     distance_miles: float | None = None
     next_in_minutes: int | None = None
+    card: tuple | None = None  # the course's result card from the same index commit (`cards`)
 
 
 @dataclass
@@ -280,6 +281,19 @@ def _by_title(store, matched: np.ndarray, limit: int) -> np.ndarray:
     return matched[np.argsort(ranks, kind="stable")]
 
 
+def _hit(stored: dict) -> Hit:
+    return Hit(int(stored["id"]), card=stored.get("card"))
+
+
+def attach_cards(searcher, hits: list[Hit]) -> None:
+    """Give each hit without one its card, read from the same searcher that found it."""
+    for hit in hits:
+        if hit.card is None:
+            docnum = searcher.document_number(id=str(hit.course_id))
+            if docnum is not None:
+                hit.card = searcher.stored_fields(docnum).get("card")
+
+
 def _gather(starts: np.ndarray, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each document, its slice of a `RowTable` array: (indices of every element, where each
     document's elements begin among them, how many each has)."""
@@ -335,7 +349,7 @@ def _run(store, searcher, words, matched: np.ndarray | None, query: SearchQuery,
         else:
             assert matched is not None, "words always come with the set they matched"
             docnums = _by_relevance(store, searcher, words, matched, limit=end)[start:end]
-        hits = [Hit(int(searcher.stored_fields(docnum)["id"])) for docnum in docnums.tolist()]
+        hits = [_hit(searcher.stored_fields(docnum)) for docnum in docnums.tolist()]
         return SearchOutcome(total, hits, query.page, query.per_page)
 
     # Distance or next-session order, or an exact radius: every match is looked at, over arrays.

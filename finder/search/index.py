@@ -32,6 +32,7 @@ from whoosh.index import EmptyIndexError
 from finder import domain
 from finder.domain.availability import CODES
 from finder.domain.numbers import NumberError, parse_latitude, parse_longitude
+from finder.search.cards import card_of
 from finder.search.scoring import DOCS, TermPostings
 
 # Chinese is written without spaces, so whole words cannot be split out; overlapping pairs of
@@ -67,7 +68,7 @@ def unstemmed(minsize: int = 2):
 
 
 # Bump when an analyzer changes, so an index built the old way is rebuilt rather than trusted.
-ANALYZERS_VERSION = "availability-1"
+ANALYZERS_VERSION = "cards-1"
 
 SCHEMA = Schema(
     # The course id. Scorable (never scored) for the same reason as `facets` below.
@@ -94,6 +95,8 @@ SCHEMA = Schema(
     week_minutes=STORED,
     # [availability code, usual wait in weeks or -1, next intake ordinal or 0]: the `sort=start` order.
     start=STORED,
+    # What a page of results shows of the course (`finder.search.cards`): no database query per page.
+    card=STORED,
 )
 
 
@@ -190,6 +193,7 @@ def course_document(course) -> dict:
         week_minutes=sorted(domain.WEEKDAY_INDEX[s.weekday] * 1440 + s.start_time.hour * 60 + s.start_time.minute
                             for s in sessions),
         start=start_fields(availability, course.wait_weeks, course.next_intake),
+        card=card_of(course),
     )
     if availability == "next-intake" and course.next_intake is not None:
         document["intake"] = course.next_intake.toordinal()

@@ -28,7 +28,7 @@ from whoosh.index import IndexError as WhooshIndexError
 from finder.db import NOTIFY_CHANNEL, listen
 from finder.models import CatalogueChange, Course, CourseSession
 from finder.queries import listings
-from finder.search import engine
+from finder.search import cards, engine
 from finder.search.index import IndexStore, course_document
 from finder.search.params import SearchQuery
 
@@ -260,9 +260,11 @@ class SearchService:
         for attempt in (1, 2):
             try:
                 with self.store.reading():  # one commit's index for the whole search (thread-safe)
-                    return engine.run(self.store, query, place, now=now,
-                                      visible_since=self.visible_since((now or dt.datetime.now()).date()),
-                                      explain_empty=explain_empty)
+                    outcome = engine.run(self.store, query, place, now=now,
+                                         visible_since=self.visible_since((now or dt.datetime.now()).date()),
+                                         explain_empty=explain_empty)
+                    engine.attach_cards(self.store.searcher(), outcome.hits)
+                    return outcome
             except UNREADABLE:
                 if attempt == 2:
                     raise
@@ -293,6 +295,15 @@ class SearchService:
             except UNREADABLE:
                 self.store.close()
                 self.rebuild()
+
+    @staticmethod
+    def from_cards(hits: list[engine.Hit]) -> list[tuple] | None:
+        """The page's courses from the hits' cards (plain records, as `load` gives), or None when a
+        hit has none (then `load` reads them from the database)."""
+        found = [(h.card, h) for h in hits if h.card is not None]
+        if len(found) < len(hits):
+            return None
+        return [(cards.course_of(card), h) for card, h in found]
 
     def load(self, db: Session, hits: list[engine.Hit]) -> list[tuple[Course, engine.Hit]]:
         """The courses behind a page of hits, in the hits' order (skipping any since removed)."""

@@ -45,8 +45,10 @@ def perform(services, params, explain_empty: bool = True) -> SearchPage:
     query, place, label = resolve_place(services, parsed.query, problems)
     outcome = services.search.search(query, place, explain_empty=explain_empty)
     count_search(services, params, query, outcome.total)  # anonymous demand counts; never raises
-    with services.sessions() as db:
-        items = services.search.load(db, outcome.hits)
+    items = services.search.from_cards(outcome.hits)
+    if items is None:
+        with services.sessions() as db:
+            items = services.search.load(db, outcome.hits)
     return SearchPage(query, problems, outcome, items, label, place)
 
 

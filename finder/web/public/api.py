@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from finder import domain
 from finder.web.kit.pages import services as app_services
+from finder.web.kit.responses import FastJSONResponse
 from finder.web.kit.searching import perform_off_loop
 from finder.web.kit.templating import localised
+
+
+def _site(request: Request) -> str:
+    """The address the "course" route's URLs start with (what `request.url_for` puts before /courses/)."""
+    return str(request.base_url).rstrip("/")
 
 
 def course_json(request: Request, course, hit=None) -> dict:
@@ -39,7 +44,7 @@ def course_json(request: Request, course, hit=None) -> dict:
         "creche_places": course.creche_places,
         "enrolment": course.enrolment,  # deprecated: derived from availability
         "last_checked": course.last_checked.isoformat() if course.last_checked else None,
-        "url": str(request.url_for("course", course_id=course.id)),
+        "url": f"{_site(request)}/courses/{course.id}",  # the "course" route, built without a route search
     }
     if hit is not None and hit.distance_miles is not None:
         result["distance_miles"] = round(hit.distance_miles, 2)
@@ -58,7 +63,7 @@ async def search_json(request: Request):
                      for p in page.problems],
         "results": [course_json(request, course, hit) for course, hit in page.items],
     }
-    return JSONResponse(body, headers={"Access-Control-Allow-Origin": "*"})
+    return FastJSONResponse(body, headers={"Access-Control-Allow-Origin": "*"})
 
 
 routes = [Route("/search.json", search_json, name="search_json")]

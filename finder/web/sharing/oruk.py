@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from finder import i18n
@@ -20,15 +20,16 @@ from finder.oruk.vocabulary import BY_ID, TAXONOMIES, all_terms, find_term, taxo
 from finder.queries import listings
 from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
+from finder.web.kit.responses import FastJSONResponse
 
 ALLOWED = "GET, HEAD, OPTIONS"
 
 
-def _json(data, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(data, status_code=status_code)
+def _json(data, status_code: int = 200) -> FastJSONResponse:
+    return FastJSONResponse(data, status_code=status_code)
 
 
-def _error(status_code: int, message: str, param: str | None = None) -> JSONResponse:
+def _error(status_code: int, message: str, param: str | None = None) -> FastJSONResponse:
     body = {"error": message}
     if param:
         body["param"] = param
