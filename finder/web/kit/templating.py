@@ -99,6 +99,8 @@ def make_templates() -> Jinja2Templates:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the code: compiled once per process, never re-checked on disk per render.
+        auto_reload=False,
     )
     # Installed once; the functions read the locale from a context variable per request.
     translating.install(env)
