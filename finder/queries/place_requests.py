@@ -45,3 +45,12 @@ def counts_by_course(db: Session, weeks: list[str]) -> list[tuple[str, str, str,
                       .group_by(PlaceRequestCount.course_key, Course.title, PlaceRequestCount.district)
                       .order_by(total.desc(), PlaceRequestCount.course_key))
     return [(key, title or "", district, int(n or 0), int(creche or 0)) for key, title, district, n, creche in rows]
+
+
+def counts_for_courses(db: Session, course_ids: list[int]) -> dict[int, int]:
+    """How many requests for a place each of these courses has now."""
+    if not course_ids:
+        return {}
+    return {course_id: int(n) for course_id, n in db.execute(
+        select(PlaceRequest.course_id, func.count()).where(PlaceRequest.course_id.in_(course_ids))
+        .group_by(PlaceRequest.course_id))}

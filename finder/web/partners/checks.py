@@ -110,8 +110,10 @@ async def course_requests(request: Request):
         found = place_request_queries.for_course(db, course.id)
     if any(r.seen_at is None for r in found):
         await run_in_threadpool(services(request).place_requests.mark_seen, course.id)
-    return render(request, "partners/requests.html", {"course": course, "token": request.path_params["token"],
-                                                      "requests": found, "deleted": request.query_params.get("deleted")})
+    token = request.path_params["token"]
+    return render(request, "partners/requests.html", {
+        "course": course, "requests": found, "deleted": request.query_params.get("deleted"),
+        "here": f"/check/{token}/requests", "back": (f"/check/{token}", gettext("Back to the check page"))})
 
 
 async def delete_course_request(request: Request):

@@ -9,9 +9,11 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from finder.domain import ValidationErrors, submissions
+from finder.domain.numbers import NumberError, parse_id
 from finder.i18n import gettext
 from finder.models import Course
 from finder.queries import checks, listings, review
+from finder.queries import place_requests as place_request_queries
 from finder.web.kit.auth import can_edit, current_user, login_required
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
@@ -61,7 +63,36 @@ async def partner_courses(request: Request):
         items = review.courses(db, organisation_id=user.organisation_id)
         pending = review.pending_submissions(db, user.organisation_id)
         tokens = checks.tokens_for(db, [c.id for c in items], services(request).settings.check_link_days)
-    return page(request, "partners/courses.html", {"courses": items, "pending": pending, "tokens": tokens})
+        asked = place_request_queries.counts_for_courses(db, [c.id for c in items])
+    return page(request, "partners/courses.html", {"courses": items, "pending": pending, "tokens": tokens,
+                                                   "asked": asked})
+
+
+@login_required()
+async def partner_requests(request: Request):
+    """A partner editor's requests for a place on one of their listings (as on its private check link)."""
+    course = _course_for(request)
+    with services(request).sessions() as db:
+        found = place_request_queries.for_course(db, course.id)
+    if any(r.seen_at is None for r in found):
+        await run_in_threadpool(services(request).place_requests.mark_seen, course.id)
+    return page(request, "partners/requests.html", {
+        "course": course, "requests": found, "deleted": request.query_params.get("deleted"),
+        "here": f"/partners/courses/{course.id}/requests", "back": ("/partners/courses", gettext("Your listings"))})
+
+
+@login_required()
+async def partner_delete_request(request: Request):
+    course = _course_for(request)
+    await verify_csrf(request)
+    try:
+        request_id = parse_id(request.path_params["request_id"])
+    except NumberError:
+        raise HTTPException(404) from None
+    deleted = await run_in_threadpool(services(request).place_requests.delete_for_course, course.id, request_id,
+                                      actor=current_user(request).email)
+    return RedirectResponse(f"/partners/courses/{course.id}/requests?deleted={'1' if deleted else '0'}",
+                            status_code=303)
 
 
 @login_required("partner")
@@ -106,4 +137,6 @@ routes = [
     Route("/partners/courses/new", partner_new, methods=["POST"]),
     Route("/partners/courses/{course_id:id}/edit", partner_edit_form, methods=["GET"]),
     Route("/partners/courses/{course_id:id}/edit", partner_edit, methods=["POST"]),
+    Route("/partners/courses/{course_id:id}/requests", partner_requests, methods=["GET"]),
+    Route("/partners/courses/{course_id:id}/requests/{request_id}/delete", partner_delete_request, methods=["POST"]),
 ]

@@ -170,3 +170,22 @@ def test_the_retention_setting_is_range_checked(monkeypatch, tmp_path):
     monkeypatch.setenv("ESOL_FINDER_REQUEST_RETENTION_DAYS", "400")
     with pytest.raises(ValueError, match="ESOL_FINDER_REQUEST_RETENTION_DAYS"):
         load_settings(data_dir=tmp_path)
+
+
+def test_a_partner_editor_sees_and_deletes_requests_in_their_account(client, services, fixture_catalogue, ids):
+    from tests.accounts import make_user
+
+    _send(client, _ask_path(ids))
+    make_user(services, email="editor@college.example.org", role="partner", organisation_key="college",
+              name="Cal College")
+    log_in(client, "editor@college.example.org")
+    course_id = ids()["entry-1-day"]
+    listing = client.get("/partners/courses").text
+    assert f'href="/partners/courses/{course_id}/requests">1 request for a place' in listing
+    mine = client.get(f"/partners/courses/{course_id}/requests").text
+    assert NAME in mine and PHONE in mine
+    other = ids()["conversation-club"]  # the library's, not the college's
+    assert client.get(f"/partners/courses/{other}/requests").status_code == 403
+    delete = re.search(r'action="(/partners/courses/\d+/requests/\d+/delete)"', mine).group(1)
+    client.post(delete, data={"csrf_token": csrf(client, "/partners/courses")})
+    assert _count(services, PlaceRequest) == 0
