@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from sqlalchemy import Select, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, selectinload
 
 from finder.models import CatalogueState, Course, CourseSession, CourseTranslation, Organisation, Venue
@@ -80,7 +81,7 @@ def _plain_class(model: type) -> type:
     names = {name: value for klass in reversed(model.__mro__) if klass.__module__ == model.__module__
              for name, value in vars(klass).items()
              if (isinstance(value, property) or callable(value)) and not name.startswith("_")
-             and name not in model.__mapper__.attrs}
+             and name not in sa_inspect(model).attrs}
     return type(f"Plain{model.__name__}", (_Plain,), names)
 
 
