@@ -126,6 +126,15 @@ def ids(services):
 
 
 @pytest.fixture
+def env(services, monkeypatch):
+    """The test's database and data directory as the environment, for `esol-finder` commands run in-process."""
+    monkeypatch.setenv("ESOL_FINDER_DATA_DIR", str(services.settings.data_dir))
+    monkeypatch.setenv("ESOL_FINDER_DATABASE_URL", services.settings.database_url)
+    monkeypatch.setenv("ESOL_FINDER_SECRET_KEY", "test-secret")
+    return services
+
+
+@pytest.fixture
 def coordinator(services):
     """A coordinator's account (log in with tests.accounts.log_in)."""
     return make_user(services)

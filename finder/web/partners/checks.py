@@ -11,7 +11,6 @@ from starlette.routing import Route
 
 from finder.domain import ValidationErrors, submissions
 from finder.domain.availability import ANSWERS
-from finder.domain.numbers import NumberError, parse_id
 from finder.i18n import format_date, gettext
 from finder.models import Course
 from finder.queries import checks, listings
@@ -21,7 +20,7 @@ from finder.web.kit.listing_forms import form_context
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
 from finder.web.kit.templating import term_label
-from finder.web.partners.common import lookup
+from finder.web.partners.common import delete_request, lookup, requests_page
 
 
 def _checked_course(request: Request) -> Course:
@@ -106,27 +105,15 @@ async def check_change(request: Request):
 async def course_requests(request: Request):
     """The organisation's private page of requests for a place on this course (reached by the check link)."""
     course = _checked_course(request)
-    with services(request).sessions() as db:
-        found = place_request_queries.for_course(db, course.id)
-    if any(r.seen_at is None for r in found):
-        await run_in_threadpool(services(request).place_requests.mark_seen, course.id)
     token = request.path_params["token"]
-    return render(request, "partners/requests.html", {
-        "course": course, "requests": found, "deleted": request.query_params.get("deleted"),
-        "here": f"/check/{token}/requests", "back": (f"/check/{token}", gettext("Back to the check page"))})
+    return await requests_page(request, course, f"/check/{token}/requests",
+                               (f"/check/{token}", gettext("Back to the check page")))
 
 
 async def delete_course_request(request: Request):
     course = _checked_course(request)
-    await verify_csrf(request)
-    try:
-        request_id = parse_id(request.path_params["request_id"])
-    except NumberError:
-        raise HTTPException(404) from None
-    deleted = await run_in_threadpool(services(request).place_requests.delete_for_course, course.id, request_id,
-                                      actor=f"check-link:{course.organisation.key}")
-    token = request.path_params["token"]
-    return RedirectResponse(f"/check/{token}/requests?deleted={'1' if deleted else '0'}", status_code=303)
+    return await delete_request(request, course, f"/check/{request.path_params['token']}/requests",
+                                actor=f"check-link:{course.organisation.key}")
 
 
 routes = [

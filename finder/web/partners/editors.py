@@ -9,7 +9,6 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from finder.domain import ValidationErrors, submissions
-from finder.domain.numbers import NumberError, parse_id
 from finder.i18n import gettext
 from finder.models import Course
 from finder.queries import checks, listings, review
@@ -18,7 +17,7 @@ from finder.web.kit.auth import can_edit, current_user, login_required
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.listing_forms import form_context
 from finder.web.kit.pages import page, redirect_with, services
-from finder.web.partners.common import lookup
+from finder.web.partners.common import delete_request, lookup, requests_page
 
 
 def _partner_page(request, payload, errors, action, status_code=200):
@@ -72,27 +71,15 @@ async def partner_courses(request: Request):
 async def partner_requests(request: Request):
     """A partner editor's requests for a place on one of their listings (as on its private check link)."""
     course = _course_for(request)
-    with services(request).sessions() as db:
-        found = place_request_queries.for_course(db, course.id)
-    if any(r.seen_at is None for r in found):
-        await run_in_threadpool(services(request).place_requests.mark_seen, course.id)
-    return page(request, "partners/requests.html", {
-        "course": course, "requests": found, "deleted": request.query_params.get("deleted"),
-        "here": f"/partners/courses/{course.id}/requests", "back": ("/partners/courses", gettext("Your listings"))})
+    return await requests_page(request, course, f"/partners/courses/{course.id}/requests",
+                               ("/partners/courses", gettext("Your listings")), renderer=page)
 
 
 @login_required()
 async def partner_delete_request(request: Request):
     course = _course_for(request)
-    await verify_csrf(request)
-    try:
-        request_id = parse_id(request.path_params["request_id"])
-    except NumberError:
-        raise HTTPException(404) from None
-    deleted = await run_in_threadpool(services(request).place_requests.delete_for_course, course.id, request_id,
-                                      actor=current_user(request).email)
-    return RedirectResponse(f"/partners/courses/{course.id}/requests?deleted={'1' if deleted else '0'}",
-                            status_code=303)
+    return await delete_request(request, course, f"/partners/courses/{course.id}/requests",
+                                actor=current_user(request).email)
 
 
 @login_required("partner")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
@@ -11,31 +10,21 @@ from starlette.routing import Route
 from finder.domain import messages, submissions
 from finder.domain.values import is_email
 from finder.i18n import gettext
-from finder.models import Course
-from finder.queries import listings
 from finder.web.kit.addresses import base_url
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
-from finder.web.partners.common import count_send, mailer, over_form_limit
-
-
-def _public_course(request: Request) -> Course:
-    with services(request).sessions() as db:
-        course = listings.course(db, request.path_params["course_id"])
-    if course is None:
-        raise HTTPException(404)
-    return course
+from finder.web.partners.common import count_send, mailer, over_form_limit, public_course
 
 
 async def report_form(request: Request):
-    course = _public_course(request)
+    course = public_course(request)
     return render(request, "public/report.html", {"course": course, "values": {}, "errors": {},
                                                   "problems": submissions.PROBLEMS})
 
 
 async def report(request: Request):
-    course = _public_course(request)
+    course = public_course(request)
     form = await verify_csrf(request)
     if form.get("website_url"):
         return RedirectResponse(f"/courses/{course.id}/report/thanks", status_code=303)
@@ -71,7 +60,7 @@ async def report(request: Request):
 
 
 async def report_thanks(request: Request):
-    course = _public_course(request)
+    course = public_course(request)
     return render(request, "partners/report_thanks.html", {"course": course})
 
 

@@ -5,7 +5,6 @@ CSRF, a honeypot and the hourly form limit ("place-request"); nothing typed is l
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
@@ -15,23 +14,14 @@ from finder.domain import place_requests as rules
 from finder.domain.values import ValidationErrors
 from finder.domain.vocabulary import LEVELS
 from finder.models import Course, PlaceRequest
-from finder.queries import listings
 from finder.queries import place_requests as queries
 from finder.web.kit.addresses import base_url
 from finder.web.kit.csrf import verify_csrf
 from finder.web.kit.pages import services
 from finder.web.kit.rendering import render
-from finder.web.partners.common import count_send, over_form_limit
+from finder.web.partners.common import count_send, over_form_limit, public_course
 
 FORM_NAME = "place-request"
-
-
-def _public_course(request: Request) -> Course:
-    with services(request).sessions() as db:
-        course = listings.course(db, request.path_params["course_id"])
-    if course is None:
-        raise HTTPException(404)
-    return course
 
 
 def _page(request: Request, course: Course, values: dict, errors: dict | None = None, status_code: int = 200,
@@ -44,13 +34,13 @@ def _page(request: Request, course: Course, values: dict, errors: dict | None = 
 
 
 async def ask_form(request: Request):
-    course = _public_course(request)
+    course = public_course(request)
     return _page(request, course, {"language": i18n.get_locale(), "contact_by": "phone",
                                    "creche": "1" if request.query_params.get("creche") == "1" else ""})
 
 
 async def ask(request: Request):
-    course = _public_course(request)
+    course = public_course(request)
     form = await verify_csrf(request)
     values = {name: str(form.get(name) or "")[:2000] for name in rules.FIELDS}
     if form.get("website_url"):  # a robot filled in the hidden field: thank it and keep nothing

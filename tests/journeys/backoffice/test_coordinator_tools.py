@@ -82,14 +82,6 @@ def test_opening_an_edit_page_writes_no_audit_entry(client, services, fixture_ca
     assert entries() == before + 1
 
 
-@pytest.fixture
-def env(services, monkeypatch):
-    monkeypatch.setenv("ESOL_FINDER_DATA_DIR", str(services.settings.data_dir))
-    monkeypatch.setenv("ESOL_FINDER_DATABASE_URL", services.settings.database_url)
-    monkeypatch.setenv("ESOL_FINDER_SECRET_KEY", "test-secret")
-    return services
-
-
 @pytest.mark.parametrize("given", [[], ["--organisation", "nowhere"]])
 def test_create_user_lists_the_organisations_keys_when_one_is_missing_or_wrong(env, fixture_catalogue, given):
     result = CliRunner().invoke(main, ["create-user", "--email", "p@example.org", "--name", "P", "--role", "partner",

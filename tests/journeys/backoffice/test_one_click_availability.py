@@ -19,14 +19,6 @@ from tests.accounts import csrf
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def env(services, monkeypatch):
-    monkeypatch.setenv("ESOL_FINDER_DATA_DIR", str(services.settings.data_dir))
-    monkeypatch.setenv("ESOL_FINDER_DATABASE_URL", services.settings.database_url)
-    monkeypatch.setenv("ESOL_FINDER_SECRET_KEY", "test-secret")
-    return services
-
-
 def _course(services, course_id) -> Course:
     with services.sessions() as db:
         return db.get(Course, course_id)

@@ -81,14 +81,6 @@ def test_unreachable_smtp_is_recorded_not_raised(services):
     assert message.sent_at is None and "Error" in message.error
 
 
-@pytest.fixture
-def env(services, monkeypatch):
-    monkeypatch.setenv("ESOL_FINDER_DATA_DIR", str(services.settings.data_dir))
-    monkeypatch.setenv("ESOL_FINDER_DATABASE_URL", services.settings.database_url)
-    monkeypatch.setenv("ESOL_FINDER_SECRET_KEY", "test-secret")
-    return services
-
-
 def test_create_user_command(env):
     runner = CliRunner()
     result = runner.invoke(main, ["create-user", "--email", "boss@example.org", "--name", "Boss", "--role",
