@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 from finder.domain.values import ValidationErrors, as_bool, is_email, is_language_code, is_phone
 from finder.domain.vocabulary import LEVELS
+from finder.i18n import isolate
 from finder.i18n import lazy_gettext as _l
 
 MAX_NAME = 100
 MAX_CONTACT = 254
 MAX_NOTE = 500
 CONTACT_WAYS = ("phone", "email")
+EXAMPLE_PHONE = "07700 900123"  # Ofcom's range for drama: never a real number
 FIELDS = ("name", "contact_by", "phone", "email", "language", "level", "creche", "note", "consent")
 
 
@@ -52,7 +54,7 @@ def validate(data) -> PlaceRequestData:
     elif contact_by == "phone":
         contact = text("phone")
         if not contact or not is_phone(contact):
-            errors["phone"] = [_l("Write a phone number, for example 07700 900123.")]
+            errors["phone"] = [_l("Write a phone number, for example %(phone)s.", phone=isolate(EXAMPLE_PHONE))]
     else:
         contact = text("email")
         if not contact or len(contact) > MAX_CONTACT or not is_email(contact):
