@@ -39,7 +39,7 @@ async def check_page(request: Request):
     course = _checked_course(request)
     chosen = request.query_params.get("answer", "")
     with services(request).sessions() as db:
-        waiting = len(place_request_queries.for_course(db, course.id))
+        waiting = place_request_queries.counts_for_courses(db, [course.id]).get(course.id, 0)
     return render(request, "partners/check.html", {"course": course, "token": request.path_params["token"],
                                                    "chosen": chosen if chosen in ANSWERS else "", "requests": waiting})
 
