@@ -122,9 +122,12 @@ class TermPostings:
             self._lengths[key] = found
         return found
 
-    def docs(self, searcher, query: Q.Query) -> np.ndarray | None:
+    def docs(self, searcher, query: Q.Query, numeric=None) -> np.ndarray | None:
         """The sorted top-level document numbers a query of terms (Term, Or, And) matches, deleted
-        documents included, or None for any other kind of query."""
+        documents included, or None for any other kind of query. `numeric(query)` answers a
+        NumericRange (or None when it cannot)."""
+        if isinstance(query, Q.NumericRange) and numeric is not None:
+            return numeric(query)
         if isinstance(query, Q.Term):
             parts = []
             for leaf, offset in searcher.leaf_searchers():
@@ -135,7 +138,7 @@ class TermPostings:
                     parts.append(local + DOCS(offset))
             return np.concatenate(parts) if parts else EMPTY
         if isinstance(query, (Q.Or, Q.And)) and query.subqueries:
-            found = [self.docs(searcher, sub) for sub in query.subqueries]
+            found = [self.docs(searcher, sub, numeric) for sub in query.subqueries]
             if any(f is None for f in found):
                 return None
             arrays = [f for f in found if f is not None]

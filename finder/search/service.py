@@ -54,6 +54,8 @@ class Readiness:
 class SearchService:
     # More changed courses than this since the index's version: rebuild beside it and swap instead.
     CATCH_UP_LIMIT = 5000
+    # Courses written per index commit while catching up (about 0.2 s of writing at 100,000 courses).
+    APPLY_CHUNK = 200
     # A missing or broken index of up to this many courses is rebuilt in the request that found it
     # (well under a second); a larger one in the background while this instance answers 503.
     INLINE_REBUILD_MAX = 2000
@@ -110,7 +112,9 @@ class SearchService:
         self._behind_since = None
         self.last_error = ""
 
-    def _write_courses(self, course_ids, version: int) -> None:
+    def _write_courses(self, course_ids, version: int | None) -> None:
+        """Write these courses as the database has them now (a course no longer published is deleted);
+        stamp `version` when given (None: more of the same catch-up is still to come)."""
         course_ids = list(dict.fromkeys(course_ids))
         with self.sessions() as db:
             published = {c.id: c for c in listings.plain_published_courses(db, course_ids)} if course_ids else {}
@@ -118,9 +122,24 @@ class SearchService:
         deletes = [cid for cid in course_ids if cid not in published]
         self.store.update(documents, deletes, version)
 
+    def _feed(self, db: Session, after: int, upto: int) -> list[list[int]] | None:
+        """Each version's changed courses after `after` up to `upto`, smallest change first (a single
+        edit before a large import), or None when the feed no longer reaches back that far."""
+        rows = db.execute(select(CatalogueChange.version, CatalogueChange.course_ids).where(
+            CatalogueChange.version > after, CatalogueChange.version <= upto)).all()
+        if len(rows) != upto - after:
+            return None
+        changes = [(len(ids or ()), version, [int(cid) for cid in ids or ()]) for version, ids in rows]
+        return [ids for _, _, ids in sorted(changes)]
+
     def _catch_up(self) -> str:
-        """One step towards the database's version (the caller holds the write lock): 'current',
-        'applied' (changed courses written), or 'rebuild' (too far behind, or no index)."""
+        """Bring the index to the database's version (the caller holds the write lock): 'current',
+        'applied' (changed courses written), or 'rebuild' (too far behind, or no index).
+
+        Changes are written `APPLY_CHUNK` courses per commit, smallest change first, and the feed is
+        read again between commits: an edit committed while a large import is being applied is
+        written in the next commit, not after the whole import. Each commit is searchable at once;
+        the index's version is stamped when every change up to it is written."""
         with self.sessions() as db:
             db_version = listings.catalogue_version(db)
             index_version = self.store.version()
@@ -131,15 +150,33 @@ class SearchService:
                 self._behind_since = time.monotonic()
             if index_version is None or index_version > db_version:
                 return "rebuild"  # no index, or one from a database since restored to an older state
-            rows = db.execute(select(CatalogueChange.version, CatalogueChange.course_ids).where(
-                CatalogueChange.version > index_version, CatalogueChange.version <= db_version)).all()
-        if len(rows) != db_version - index_version:
+            changes = self._feed(db, index_version, db_version)
+        if changes is None:
             return "rebuild"  # the feed no longer reaches back to this index's version
-        course_ids = {int(cid) for _, ids in rows for cid in ids or ()}
-        if len(course_ids) > self.CATCH_UP_LIMIT:
+        pending = list(dict.fromkeys(cid for ids in changes for cid in ids))
+        if len(pending) > self.CATCH_UP_LIMIT:
             return "rebuild"
+        written = 0
         try:
-            self._write_courses(sorted(course_ids), db_version)
+            while True:
+                chunk, pending = pending[:self.APPLY_CHUNK], pending[self.APPLY_CHUNK:]
+                if not pending:
+                    self._write_courses(chunk, db_version)
+                    break
+                self._write_courses(chunk, None)
+                written += len(chunk)
+                with self.sessions() as db:
+                    newest = listings.catalogue_version(db)
+                    if newest > db_version:
+                        newer = self._feed(db, db_version, newest)
+                        if newer is None:
+                            return "rebuild"
+                        fresh = list(dict.fromkeys(cid for ids in newer for cid in ids))
+                        seen = set(fresh)
+                        pending = fresh + [cid for cid in pending if cid not in seen]
+                        db_version = newest
+                if written + len(pending) > self.CATCH_UP_LIMIT:
+                    return "rebuild"
         except UNREADABLE:
             log.warning("search index could not be updated in place: rebuilding", exc_info=True)
             return "rebuild"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from finder.models import CatalogueChange, Course
 from finder.search.params import SearchQuery
@@ -73,6 +73,35 @@ def test_a_feed_trimmed_past_the_index_means_a_rebuild(services, second):
         db.execute(delete(CatalogueChange))
     assert second.search.sync() == "rebuilt"
     assert titles(second, "saturday") == {"Saturday conversation"}
+
+
+def test_an_edit_made_while_a_large_change_is_applied_is_searchable_before_the_rest(services, second, monkeypatch):
+    """A large import is written a chunk per commit; an edit committed meanwhile goes in the next
+    commit, ahead of the import's remaining courses, and the index is stamped only when all are in."""
+    services.catalogue.load_catalogue(factories.catalogue(
+        [factories.course(f"import-{n}", f"Imported reading {n}", "college") for n in range(7)]))
+    monkeypatch.setattr(second.search, "APPLY_CHUNK", 2)
+    write = second.search._write_courses
+    seen: list[tuple[set[str], set[str], int | None]] = []
+
+    def observed(course_ids, version):
+        write(course_ids, version)
+        if not seen:
+            publish(services, "late", "Late reading club")  # committed while the import is being applied
+        seen.append((titles(second, "reading"), titles(second, "late"), second.search.store.version()))
+
+    monkeypatch.setattr(second.search, "_write_courses", observed)
+    before = second.search.store.version()
+    assert second.search.sync() == "applied"
+    imported_then, late_then, version_then = seen[1]
+    assert late_then == {"Late reading club"}  # the edit is in the second commit (with one more import)...
+    assert len(imported_then - late_then) == 3  # ...while 4 of the 7 imported courses are still to come
+    assert version_then == before  # not stamped while changes before it are missing
+    assert len(seen) == 4  # commits of 2, the edit + 1, 2, 2
+    with services.sessions() as db:
+        newest = db.scalar(select(func.max(CatalogueChange.version)))
+    assert second.search.store.version() == newest
+    assert titles(second, "reading") == {f"Imported reading {n}" for n in range(7)} | {"Late reading club"}
 
 
 def test_the_follower_thread_keeps_an_instance_in_step(services, second):

@@ -32,7 +32,7 @@ def tied_course(n: int, rng: random.Random):
         organisation=SimpleNamespace(name=rng.choice(["Welcome Trust", "Library"])),
         venues=[venue] if n % 11 else [], sessions=sessions, translations=[], levels=[rng.choice(["entry-1", "entry-2"])],
         kind="informal", creche=rng.choice(("none", "on-site")), free=True, women_only=False, mode="in-person",
-        languages=["ar"], last_checked=dt.date.today(), published_at=None, updated_at=None,
+        languages=["ar"], last_checked=dt.date.today() - dt.timedelta(days=n % 500), published_at=None, updated_at=None,
         availability=rng.choice(("places", "waiting-list", "next-intake")), wait_weeks=rng.choice((None, 4)),
         next_intake=dt.date.today() + dt.timedelta(days=n % 40), creche_places=rng.choice((None, "available")))
 
@@ -94,6 +94,22 @@ def test_searches_with_no_words_are_in_whooshs_title_order(store, query_string):
                              visible_since=0, explain_empty=False)
         found += [hit.course_id for hit in outcome.hits]
     assert found == expected
+
+
+@pytest.mark.parametrize("query", [
+    Q.NumericRange("checked", dt.date.today().toordinal() - 365, None),  # the freshness cut-off
+    Q.NumericRange("checked", dt.date.today().toordinal() - 30, dt.date.today().toordinal() - 10, startexcl=True),
+    Q.NumericRange("intake", dt.date.today().toordinal(), dt.date.today().toordinal() + 28),  # starts=4w
+    Q.NumericRange("intake", None, dt.date.today().toordinal() + 3, endexcl=True),
+    Q.Or([Q.Term("facets", "avail:places"), Q.NumericRange("intake", dt.date.today().toordinal(), None)]),
+])
+def test_day_ranges_from_arrays_are_whooshs(store, query):
+    """The freshness cut-off and the intake window are worked out from the rows' arrays, not by
+    Whoosh walking every document: the same documents (deletions left out)."""
+    searcher = store.searcher()
+    expected = sorted(searcher.docs_for_query(query))
+    assert 0 < len(expected) < searcher.doc_count()
+    assert store.filter_docs(query).tolist() == expected
 
 
 def test_rows_as_arrays_are_the_stored_rows(store):
