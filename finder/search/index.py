@@ -33,8 +33,11 @@ from whoosh.index import EmptyIndexError
 from finder import domain
 from finder.domain.availability import CODES
 from finder.domain.numbers import NumberError, parse_latitude, parse_longitude
+from finder.search import segment_files
 from finder.search.cards import card_of
 from finder.search.scoring import DOCS, TermPostings
+
+segment_files.install()
 
 # Chinese is written without spaces, so whole words cannot be split out; overlapping pairs of
 # characters ("英语课程" -> 英语 语课 课程) let a two-character query find a longer text.
@@ -594,8 +597,16 @@ class IndexStore:
         the filters), so that no visitor's search pays for them (about a second at 100,000 courses)."""
         self.rows()
         self.vocabulary()
+        # A searcher of its own: the shared one may be closed by a commit while this reads (warming
+        # runs beside the follower); what it reads is kept per segment, which every searcher shares.
         with self._lock:
-            searcher = self._searcher if self._searcher is not None else self.searcher()
+            searcher = self.index().searcher()
+        try:
+            self._warm_postings(searcher)
+        finally:
+            searcher.close()
+
+    def _warm_postings(self, searcher) -> None:
         budget = self.postings.budget // 2
         for leaf, _offset in searcher.leaf_searchers():
             reader = leaf.reader()

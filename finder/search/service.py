@@ -73,6 +73,7 @@ class SearchService:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._follower: threading.Thread | None = None
+        self._warmed = threading.Event()  # a followed instance is ready once its first index is warm
         self.last_error = ""
 
     # -- keeping the index in step ----------------------------------------------------
@@ -156,9 +157,10 @@ class SearchService:
         pending = list(dict.fromkeys(cid for ids in changes for cid in ids))
         if len(pending) > self.CATCH_UP_LIMIT:
             return "rebuild"
-        written = 0
+        written, commits, started = 0, 0, time.monotonic()
         try:
             while True:
+                commits += 1
                 chunk, pending = pending[:self.APPLY_CHUNK], pending[self.APPLY_CHUNK:]
                 if not pending:
                     self._write_courses(chunk, db_version)
@@ -180,6 +182,9 @@ class SearchService:
         except UNREADABLE:
             log.warning("search index could not be updated in place: rebuilding", exc_info=True)
             return "rebuild"
+        if commits > 1:
+            log.info("search index caught up: %d courses in %d commits, %.1f s",
+                     written + len(chunk), commits, time.monotonic() - started)
         self._current(db_version)
         return "applied"
 
@@ -212,6 +217,17 @@ class SearchService:
         """Read the courses' places and session times into memory now, not on the first near-me
         or next-session search (about a second per 100,000 courses)."""
         self.store.warm()
+        self._warmed.set()
+
+    def _warm_beside(self) -> None:
+        """Warm on a thread of its own, so that the follower goes on applying edits meanwhile."""
+        def run() -> None:
+            try:
+                self.warm()
+            except Exception:
+                log.warning("search index could not be warmed", exc_info=True)
+                self._warmed.set()  # searches still work, only slower at first
+        threading.Thread(target=run, name="search-warm", daemon=True).start()
 
     # -- following the database (one thread per instance) ---------------------------------
     @property
@@ -236,13 +252,13 @@ class SearchService:
 
     def _follow(self, engine) -> None:
         listener = None
-        warmed = False
+        warming = False
         while not self._stop.is_set():
             try:
                 outcome = self.sync(rebuild=True)
-                if outcome in ("current", "applied", "rebuilt") and not warmed:
-                    self.warm()
-                    warmed = True
+                if outcome in ("current", "applied", "rebuilt") and (not warming or outcome == "rebuilt"):
+                    self._warm_beside()  # the first index, and each rebuilt one (its caches are new)
+                    warming = True
             except Exception as exc:  # keep following; readiness reports it
                 self.last_error = type(exc).__name__
                 log.warning("search index could not follow the database", exc_info=True)
@@ -279,6 +295,8 @@ class SearchService:
         if index_version is None:
             detail, ready = ("rebuilding the search index from scratch" if self._rebuilding
                              else "no search index"), False
+        elif self.following and not self._warmed.is_set():
+            detail, ready = "warming the search index", False
         elif index_version == db_version:
             detail, ready = "search index current", True
         elif behind <= self.lag_budget:

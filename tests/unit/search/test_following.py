@@ -118,6 +118,40 @@ def test_the_follower_thread_keeps_an_instance_in_step(services, second):
     assert not second.search.following
 
 
+def test_an_instance_warming_its_index_keeps_applying_edits_and_is_ready_once_warm(services, second, monkeypatch):
+    """Warming a large index takes seconds: meanwhile readiness says so (the proxy's health check waits)
+    and the follower goes on applying edits, so the first edits after start are not held up."""
+    import threading
+
+    release, warming = threading.Event(), threading.Event()
+    warm = second.search.store.warm
+
+    def slow_warm():
+        warming.set()
+        release.wait(20)
+        warm()
+
+    monkeypatch.setattr(second.search.store, "warm", slow_warm)
+    second.search.start_following(second.engine)
+    try:
+        assert warming.wait(20)
+        state = second.search.readiness()
+        assert not state.ready and state.detail == "warming the search index"
+        publish(services, "early", "Early bird speaking club")
+        deadline = time.monotonic() + 20
+        while not titles(second, "bird") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert titles(second, "bird") == {"Early bird speaking club"}  # applied while the warm waits
+        release.set()
+        deadline = time.monotonic() + 20
+        while not second.search.readiness().ready and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert second.search.readiness().detail == "search index current"
+    finally:
+        release.set()
+        second.search.stop_following()
+
+
 def test_readiness_says_when_the_index_cannot_be_trusted(services, second, monkeypatch):
     assert second.search.readiness().ready
     publish(services, "new", "Friday pronunciation")
