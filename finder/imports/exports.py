@@ -12,10 +12,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -121,7 +117,12 @@ def to_csv(rows: list[dict[str, str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _text_cell(sheet, value: str, bold: bool = False) -> WriteOnlyCell:
+def _text_cell(sheet, value: str, bold: bool = False):
+    # openpyxl is imported when a spreadsheet is written (about 30 MB a serving process need not hold).
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
     cell.data_type = "s"  # always text, never a formula
     if bold:
@@ -130,6 +131,8 @@ def _text_cell(sheet, value: str, bold: bool = False) -> WriteOnlyCell:
 
 
 def to_xlsx(rows: list[dict[str, str]], with_notes: bool = False) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Courses")
     sheet.freeze_panes = "A2"

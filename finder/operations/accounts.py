@@ -16,6 +16,7 @@ The rules an account's details must meet (roles, e-mail, password, back-off) are
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -40,9 +41,15 @@ RESET_LINK_LIFETIME = dt.timedelta(hours=1)
 RESET_LINKS_PER_HOUR = 3  # more asks for one account in an hour get the same answer and no e-mail
 
 _hasher = PasswordHasher()
-# Checked against when there is no account to check (an unknown e-mail address, a disabled account, a
-# client told to wait), so every answer costs the same one argon2 check.
-_DUMMY_HASH = _hasher.hash("not a real password, only here to spend the same time")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when there is no account to check (an unknown e-mail address, a disabled account,
+    a client told to wait), so every answer costs the same one argon2 check. Made at the first login,
+    not on import: argon2 takes 64 MiB while it hashes, which every serving process would otherwise hold
+    at its peak before it has answered anything."""
+    return _hasher.hash("not a real password, only here to spend the same time")
 
 
 def hash_password(password: str) -> str:
@@ -249,12 +256,12 @@ class Accounts:
         email = normalise_email(email)
         wait = self.throttle.wait(email, client, now)
         if wait:
-            password_matches(_DUMMY_HASH, password or "")
+            password_matches(_dummy_hash(), password or "")
             return LoginResult(None, "locked", wait)
         with self.sessions() as db:
             user = db.scalar(select(User).where(User.email == email))
         # Outside any transaction: argon2 takes a while, and a connection should not wait on it.
-        matches = password_matches(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+        matches = password_matches(user.password_hash if user is not None else _dummy_hash(), password or "")
         if user is None or user.disabled_at is not None or not matches:
             self.throttle.failed(email, client, now)
             wait = self.throttle.wait(email, client, now)

@@ -3,9 +3,13 @@ and other views built on the same URL (signposting sheets, embeds)."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import os
+import weakref
 from dataclasses import dataclass, field
 
-from starlette.concurrency import run_in_threadpool
+import anyio.to_thread
 
 from finder.evidence.counting import count_search
 from finder.i18n import lazy_gettext as _l
@@ -52,7 +56,19 @@ def perform(services, params, explain_empty: bool = True) -> SearchPage:
     return SearchPage(query, problems, outcome, items, label, place)
 
 
+# Searches are CPU work under one interpreter lock: more of them at once than there are cores only adds
+# their working memory (score arrays, pages of cards, a malloc arena per thread) and evens out waits
+# into uniformly slow answers. The others wait their turn without a thread.
+SEARCHES_AT_ONCE = max(2, os.cpu_count() or 1)
+_search_limits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 async def perform_off_loop(services, params, explain_empty: bool = True) -> SearchPage:
     """`perform` on a worker thread, so the event loop never waits for a search or its courses
-    (the index is read under `IndexStore.reading`, safe beside the follower's writes)."""
-    return await run_in_threadpool(perform, services, params, explain_empty)
+    (the index is read under `IndexStore.reading`, safe beside the follower's writes),
+    SEARCHES_AT_ONCE at a time."""
+    loop = asyncio.get_running_loop()
+    limit = _search_limits.get(loop)
+    if limit is None:
+        limit = _search_limits[loop] = anyio.CapacityLimiter(SEARCHES_AT_ONCE)
+    return await anyio.to_thread.run_sync(functools.partial(perform, services, params, explain_empty), limiter=limit)

@@ -1,0 +1,54 @@
+"""A burst of searches: each runs on a worker thread, off the event loop, but only SEARCHES_AT_ONCE of
+them at a time (searches are CPU work under one interpreter lock; more at once only adds memory), and
+every one of them answers with what it would find alone."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import httpx2
+
+from finder.web.app import create_app
+from finder.web.kit import searching
+from tests import factories
+
+
+def test_a_burst_of_searches_runs_a_few_at_a_time_and_each_finds_its_courses(services, monkeypatch):
+    services.catalogue.load_catalogue(factories.catalogue(
+        [factories.course(f"c{n}", f"{'English' if n % 2 else 'Grammar'} club {n}", "library") for n in range(12)]))
+    app = create_app(services=services, prepare=False)
+    running, most, on_loop = [0], [0], []
+    lock = threading.Lock()
+    real = services.search.search
+
+    def counting(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            pass
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.05)
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(services.search, "search", counting)
+
+    async def burst():
+        transport = httpx2.ASGITransport(app=app, client=("192.0.2.11", 1000))
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            return await asyncio.gather(*[http.get("/search.json", params={"q": "english" if n % 2 else "grammar"})
+                                          for n in range(4 * searching.SEARCHES_AT_ONCE)])
+
+    answers = asyncio.run(burst())
+    assert [a.status_code for a in answers] == [200] * len(answers)
+    assert [a.json()["total"] for a in answers] == [6] * len(answers)
+    assert on_loop == []
+    assert 2 <= most[0] <= searching.SEARCHES_AT_ONCE
