@@ -164,7 +164,9 @@ def commit(services, plan: Plan, *, actor: str, default_status: str | None = Non
     """Write every row of a plan with nothing wrong in it, in one transaction; refuses a plan with errors."""
     if not plan.ok:
         raise ValueError("a plan with errors cannot be committed")
-    report = services.catalogue.import_rows(plan.prepared, actor=actor, default_status=default_status)
+    # Handed over (and emptied once written): the rows are not needed after the commit.
+    prepared, plan.prepared = plan.prepared, []
+    report = services.catalogue.import_rows(prepared, actor=actor, default_status=default_status, release_rows=True)
     for row in plan.rows:
         row.outcome = report.outcomes[row.number]
     plan.committed = True
