@@ -21,6 +21,9 @@ Measured 2 December 2026 (2 cores, SQLite), rows a second / seconds / peak MB:
     10,000  2,203 r/s         941 r/s   10.6 s    193 MB      5.9 s   157 MB
     100,000 2,649 r/s  570 MB 891 r/s  112.3 s    887 MB     52.0 s   635 MB
 
+3 December 2026, 100,000 rows, after the import empties its checked rows once written (before the
+index rebuild): dry run 2,412 r/s (573 MB), import 946 r/s in 105.7 s (707 MB), reindex 40.7 s (640 MB).
+
 Before (the ORM import, ORM-loaded rebuild), same script: 1,000 rows 290 r/s (dry run 388); 10,000
 rows 520 r/s (dry run 639), reindex 4.5 s; a 100,000-course reindex took 60 s. About 2 s of every
 command is start-up (imports, migrations check), so 1,000 rows cannot reach 1,000 a second. Without
