@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from finder.operations.accounts import Accounts
 from finder.web.app import create_app
 from tests.accounts import PASSWORD, csrf, csrf_from, try_log_in
+from tests.concurrency import AtOnce
 
 pytestmark = pytest.mark.postgres
 
@@ -157,26 +158,10 @@ def test_the_event_loop_answers_while_passwords_are_checked(services, coordinato
 
 def test_only_a_few_passwords_are_checked_at_once(services, coordinator, monkeypatch):
     """A burst of logins queues for the CPU (HASHING_AT_ONCE at a time) instead of all hashing together."""
-    import threading
-
     from finder.web.kit import auth
 
     app = app_for(services, rate_limit_logins=100)
-    running, most = [0], [0]
-    lock = threading.Lock()
-    real = services.accounts.authenticate
-
-    def counting(*args, **kwargs):
-        with lock:
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        try:
-            time.sleep(0.05)
-            return real(*args, **kwargs)
-        finally:
-            with lock:
-                running[0] -= 1
-
+    counting = AtOnce(services.accounts.authenticate)
     monkeypatch.setattr(services.accounts, "authenticate", counting)
 
     async def burst():
@@ -188,7 +173,7 @@ def test_only_a_few_passwords_are_checked_at_once(services, coordinator, monkeyp
         return [a.status_code for a in answers]
 
     assert asyncio.run(burst()) == [400] * 6
-    assert 1 <= most[0] <= auth.HASHING_AT_ONCE
+    assert 1 <= counting.most <= auth.HASHING_AT_ONCE
 
 
 # -- X-Forwarded-For -------------------------------------------------------------------------------

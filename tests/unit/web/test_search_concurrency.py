@@ -5,23 +5,21 @@ every one of them answers with what it would find alone."""
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 
 import httpx2
 
 from finder.web.app import create_app
 from finder.web.kit import searching
 from tests import factories
+from tests.concurrency import AtOnce
 
 
 def test_a_burst_of_searches_runs_a_few_at_a_time_and_each_finds_its_courses(services, monkeypatch):
     services.catalogue.load_catalogue(factories.catalogue(
         [factories.course(f"c{n}", f"{'English' if n % 2 else 'Grammar'} club {n}", "library") for n in range(12)]))
     app = create_app(services=services, prepare=False)
-    running, most, on_loop = [0], [0], []
-    lock = threading.Lock()
-    real = services.search.search
+    on_loop: list[bool] = []
+    at_once = AtOnce(services.search.search)
 
     def counting(*args, **kwargs):
         try:
@@ -29,15 +27,7 @@ def test_a_burst_of_searches_runs_a_few_at_a_time_and_each_finds_its_courses(ser
             on_loop.append(True)
         except RuntimeError:
             pass
-        with lock:
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        try:
-            time.sleep(0.05)
-            return real(*args, **kwargs)
-        finally:
-            with lock:
-                running[0] -= 1
+        return at_once(*args, **kwargs)
 
     monkeypatch.setattr(services.search, "search", counting)
 
@@ -51,4 +41,4 @@ def test_a_burst_of_searches_runs_a_few_at_a_time_and_each_finds_its_courses(ser
     assert [a.status_code for a in answers] == [200] * len(answers)
     assert [a.json()["total"] for a in answers] == [6] * len(answers)
     assert on_loop == []
-    assert 2 <= most[0] <= searching.SEARCHES_AT_ONCE
+    assert 2 <= at_once.most <= searching.SEARCHES_AT_ONCE
