@@ -11,14 +11,10 @@ page (and back again afterwards); a logged-in person without the role gets a 403
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import os
-import weakref
 from urllib.parse import quote
 
-import anyio
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -26,6 +22,7 @@ from starlette.responses import RedirectResponse
 from finder.i18n import gettext
 from finder.models import Course, Organisation, Submission, User
 from finder.operations.accounts import Accounts
+from finder.web.kit.offloop import AtMost
 
 SESSION_ID = "sid"
 LOGIN_PATH = "/backoffice/login"
@@ -38,18 +35,13 @@ def accounts(request: Request) -> Accounts:
 # argon2 takes a good part of a second of CPU, on several cores: at most this many at once, so a burst
 # of logins cannot starve everyone else's pages of CPU. The others wait their turn without a thread.
 HASHING_AT_ONCE = max(1, (os.cpu_count() or 1) // 2)
-_hashing_limits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_hashing = AtMost(HASHING_AT_ONCE)
 
 
 async def hashing(func, *args, **kwargs):
-    """Run `func` (which checks or hashes a password) in the threadpool, never on the event loop,
+    """Run `func` (which checks or hashes a password) on a worker thread, never on the event loop,
     HASHING_AT_ONCE at a time."""
-    loop = asyncio.get_running_loop()
-    limit = _hashing_limits.get(loop)
-    if limit is None:
-        limit = _hashing_limits[loop] = anyio.CapacityLimiter(HASHING_AT_ONCE)
-    async with limit:
-        return await run_in_threadpool(func, *args, **kwargs)
+    return await _hashing.run(func, *args, **kwargs)
 
 
 def session_id(request: Request) -> str | None:

@@ -3,18 +3,14 @@ and other views built on the same URL (signposting sheets, embeds)."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import os
-import weakref
 from dataclasses import dataclass, field
-
-import anyio.to_thread
 
 from finder.evidence.counting import count_search
 from finder.i18n import lazy_gettext as _l
 from finder.search import engine
 from finder.search.params import ParamProblem, SearchQuery, parse
+from finder.web.kit.offloop import AtMost
 
 
 @dataclass
@@ -60,15 +56,11 @@ def perform(services, params, explain_empty: bool = True) -> SearchPage:
 # their working memory (score arrays, pages of cards, a malloc arena per thread) and evens out waits
 # into uniformly slow answers. The others wait their turn without a thread.
 SEARCHES_AT_ONCE = max(2, os.cpu_count() or 1)
-_search_limits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_searches = AtMost(SEARCHES_AT_ONCE)
 
 
 async def perform_off_loop(services, params, explain_empty: bool = True) -> SearchPage:
     """`perform` on a worker thread, so the event loop never waits for a search or its courses
     (the index is read under `IndexStore.reading`, safe beside the follower's writes),
     SEARCHES_AT_ONCE at a time."""
-    loop = asyncio.get_running_loop()
-    limit = _search_limits.get(loop)
-    if limit is None:
-        limit = _search_limits[loop] = anyio.CapacityLimiter(SEARCHES_AT_ONCE)
-    return await anyio.to_thread.run_sync(functools.partial(perform, services, params, explain_empty), limiter=limit)
+    return await _searches.run(perform, services, params, explain_empty)
