@@ -52,7 +52,7 @@ class Hit:
     course_id: int
     distance_miles: float | None = None
     next_in_minutes: int | None = None
-    card: tuple | None = None  # the course's result card from the same index commit (`cards`)
+    docnum: int | None = None  # its document in the index commit that found it (where its card is: `cards`)
 
 
 @dataclass
@@ -63,6 +63,8 @@ class SearchOutcome:
     per_page: int
     # For an empty result: filter name -> how many results there would be without it.
     relaxations: dict[str, int] = field(default_factory=dict)
+    # The index commit it was found in (`IndexStore.commit`): what derives from its hits is kept with it.
+    commit: int = 0
 
     @property
     def pages(self) -> int:
@@ -281,19 +283,6 @@ def _by_title(store, matched: np.ndarray, limit: int) -> np.ndarray:
     return matched[np.argsort(ranks, kind="stable")]
 
 
-def _hit(stored: dict) -> Hit:
-    return Hit(int(stored["id"]), card=stored.get("card"))
-
-
-def attach_cards(searcher, hits: list[Hit]) -> None:
-    """Give each hit without one its card, read from the same searcher that found it."""
-    for hit in hits:
-        if hit.card is None:
-            docnum = searcher.document_number(id=str(hit.course_id))
-            if docnum is not None:
-                hit.card = searcher.stored_fields(docnum).get("card")
-
-
 def _gather(starts: np.ndarray, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each document, its slice of a `RowTable` array: (indices of every element, where each
     document's elements begin among them, how many each has)."""
@@ -349,7 +338,9 @@ def _run(store, searcher, words, matched: np.ndarray | None, query: SearchQuery,
         else:
             assert matched is not None, "words always come with the set they matched"
             docnums = _by_relevance(store, searcher, words, matched, limit=end)[start:end]
-        hits = [_hit(searcher.stored_fields(docnum)) for docnum in docnums.tolist()]
+        numbers = docnums.tolist()
+        ids = store.rows().course_ids[docnums].tolist() if numbers else []
+        hits = [Hit(int(course_id), docnum=docnum) for course_id, docnum in zip(ids, numbers, strict=True)]
         return SearchOutcome(total, hits, query.page, query.per_page)
 
     # Distance or next-session order, or an exact radius: every match is looked at, over arrays.
@@ -377,7 +368,7 @@ def _run(store, searcher, words, matched: np.ndarray | None, query: SearchQuery,
     total = len(ordered)
     if count_only:
         return SearchOutcome(total, [], query.page, query.per_page)
-    page: list[tuple[Row, float | None]]
+    page: list[tuple[int, Row, float | None]]
     if sort == "distance" and origin is not None and approximate is not None:
         matches: list[tuple] = []
         if len(approximate) and end > 0:
@@ -398,8 +389,9 @@ def _run(store, searcher, words, matched: np.ndarray | None, query: SearchQuery,
             docs = [int(n) for _, _, n in chosen][start:end]
         else:
             docs = ordered[start:end].tolist()
-        page = [(table[n], _nearest(table[n].points, origin, distance_miles) if origin else None) for n in docs]
-    hits = [Hit(row.course_id, distance, next_in_minutes(row.week_minutes, now_minute)) for row, distance in page]
+        page = [(n, table[n], _nearest(table[n].points, origin, distance_miles) if origin else None) for n in docs]
+    hits = [Hit(row.course_id, distance, next_in_minutes(row.week_minutes, now_minute), docnum=n)
+            for n, row, distance in page]
     return SearchOutcome(total, hits, query.page, query.per_page)
 
 
@@ -435,7 +427,7 @@ def _first_by(keys: np.ndarray, positions: np.ndarray, docnums: np.ndarray, end:
     return list(zip(keys[order].tolist(), positions[order].tolist(), docnums[order].tolist(), strict=True))
 
 
-def _nearest_first(matches: list, table, origin: tuple[float, float], end: int) -> list[tuple[Row, float | None]]:
+def _nearest_first(matches: list, table, origin: tuple[float, float], end: int) -> list[tuple[int, Row, float | None]]:
     """The first `end` matches by geodesic distance (then relevance), with their distances.
 
     `matches` are (quick distance, position, docnum), sorted, holding at least the `end` nearest
@@ -451,6 +443,6 @@ def _nearest_first(matches: list, table, origin: tuple[float, float], end: int) 
         if approximate > reach:
             break
         row = table[docnum]
-        measured.append((_nearest(row.points, origin, distance_miles), position, row))
+        measured.append((_nearest(row.points, origin, distance_miles), position, docnum, row))
     measured.sort(key=lambda m: (m[0], m[1]))
-    return [(row, distance) for distance, _, row in measured[:end]]
+    return [(docnum, row, distance) for distance, _, docnum, row in measured[:end]]

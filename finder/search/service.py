@@ -14,6 +14,7 @@ version, or behind it for no longer than the lag budget.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -312,14 +313,27 @@ class SearchService:
 
     def search(self, query: SearchQuery, place: engine.SearchArea | None = None, now: dt.datetime | None = None,
                explain_empty: bool = True) -> engine.SearchOutcome:
+        """One page of hits (course ids, distances, next sessions) for `query` on the current commit."""
+        return self._reading(lambda: self._found(query, place, now, explain_empty))
+
+    def search_records(self, query: SearchQuery, place: engine.SearchArea | None = None,
+                       now: dt.datetime | None = None,
+                       explain_empty: bool = True) -> tuple[engine.SearchOutcome, list[tuple] | None]:
+        """`search`, and the page's courses as plain records made from their cards in the same commit
+        (`cards.course_of`: what results pages and the JSON show), or None for an index without cards
+        (then `load` reads them from the database). A course's record is made once per commit and
+        shared by every page that shows it: they are read only."""
+        def run():
+            outcome = self._found(query, place, now, explain_empty)
+            return outcome, self._records(outcome)
+
+        return self._reading(run)
+
+    def _reading(self, run):
         for attempt in (1, 2):
             try:
                 with self.store.reading():  # one commit's index for the whole search (thread-safe)
-                    outcome = engine.run(self.store, query, place, now=now,
-                                         visible_since=self.visible_since((now or dt.datetime.now()).date()),
-                                         explain_empty=explain_empty)
-                    engine.attach_cards(self.store.searcher(), outcome.hits)
-                    return outcome
+                    return run()
             except UNREADABLE:
                 if attempt == 2:
                     raise
@@ -327,6 +341,41 @@ class SearchService:
                 self.store.close()
                 self._recover()
         raise AssertionError("unreachable")
+
+    def _found(self, query, place, now, explain_empty) -> engine.SearchOutcome:
+        now = (now or dt.datetime.now()).replace(second=0, microsecond=0)  # answers change by the minute
+        visible_since = self.visible_since(now.date())
+        commit = self.store.commit()
+
+        def found() -> engine.SearchOutcome:
+            outcome = engine.run(self.store, query, place, now=now, visible_since=visible_since,
+                                 explain_empty=explain_empty)
+            outcome.commit = commit
+            return outcome
+
+        # The same search within the same minute on the same commit finds the same page, so the
+        # pages of the searches people repeat are kept with the commit (`IndexStore.kept`).
+        where = (place.latitude, place.longitude, place.radius_miles) if place is not None else None
+        kept = self.store.kept(commit, ("page", query, where, now, explain_empty), found)
+        return dataclasses.replace(kept, hits=list(kept.hits), relaxations=dict(kept.relaxations))
+
+    def _records(self, outcome: engine.SearchOutcome) -> list[tuple] | None:
+        searcher = self.store.searcher()
+        if outcome.commit != self.store.commit():
+            return None  # the index changed since (not while `reading`)
+
+        def record(docnum: int):
+            card = searcher.stored_fields(docnum).get("card")
+            return cards.course_of(card) if card is not None else None
+
+        items = [(self.store.kept(outcome.commit, ("course", hit.docnum), lambda n=hit.docnum: record(n)), hit)
+                 for hit in outcome.hits]
+        return items if all(course is not None for course, _ in items) else None
+
+    def derived(self, outcome: engine.SearchOutcome, key: tuple, make):
+        """A value made only from the records of `search_records` (a course's JSON, say), kept with
+        the outcome's commit (`IndexStore.kept`)."""
+        return self.store.kept(outcome.commit, key, make)
 
     def _recover(self) -> None:
         """The index could not be read: another writer may have swapped it (reopen), else rebuild it
@@ -350,15 +399,6 @@ class SearchService:
             except UNREADABLE:
                 self.store.close()
                 self.rebuild()
-
-    @staticmethod
-    def from_cards(hits: list[engine.Hit]) -> list[tuple] | None:
-        """The page's courses from the hits' cards (plain records, as `load` gives), or None when a
-        hit has none (then `load` reads them from the database)."""
-        found = [(h.card, h) for h in hits if h.card is not None]
-        if len(found) < len(hits):
-            return None
-        return [(cards.course_of(card), h) for card, h in found]
 
     def load(self, db: Session, hits: list[engine.Hit]) -> list[tuple[Course, engine.Hit]]:
         """The courses behind a page of hits, in the hits' order (skipping any since removed)."""

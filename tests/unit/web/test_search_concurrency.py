@@ -19,7 +19,7 @@ def test_a_burst_of_searches_runs_a_few_at_a_time_and_each_finds_its_courses(ser
         [factories.course(f"c{n}", f"{'English' if n % 2 else 'Grammar'} club {n}", "library") for n in range(12)]))
     app = create_app(services=services, prepare=False)
     on_loop: list[bool] = []
-    at_once = AtOnce(services.search.search)
+    at_once = AtOnce(services.search.search_records)
 
     def counting(*args, **kwargs):
         try:
@@ -29,7 +29,7 @@ def test_a_burst_of_searches_runs_a_few_at_a_time_and_each_finds_its_courses(ser
             pass
         return at_once(*args, **kwargs)
 
-    monkeypatch.setattr(services.search, "search", counting)
+    monkeypatch.setattr(services.search, "search_records", counting)
 
     async def burst():
         transport = httpx2.ASGITransport(app=app, client=("192.0.2.11", 1000))
