@@ -14,6 +14,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
@@ -347,8 +348,14 @@ _MISSING = object()
 
 
 def _kept_size(value) -> int:
+    """About how many bytes a kept value holds (`IndexStore.kept`): exact for text and bytes; a page
+    of hits about 150 bytes a hit; anything else (a plain course record) about 3 KB."""
+    if isinstance(value, (str, bytes)):
+        return sys.getsizeof(value)
     hits = getattr(value, "hits", None)
-    return 1 + (len(hits) if hits is not None else 0)
+    if hits is not None:
+        return 400 + 150 * len(hits)
+    return 3000
 
 
 class IndexStore:
@@ -716,14 +723,14 @@ class IndexStore:
     def _new_filter_cache(self) -> LRUCache:
         return LRUCache(maxsize=self.KEPT_DOCUMENTS, getsizeof=lambda docs: len(docs) + 1)
 
-    # How many of a commit's derived values `kept` holds at most: a page of hits counts one and one more
-    # for each hit (its card), a result record or its JSON one each. Measured at 100,000 courses, about
-    # 2.5 KB each (a card, its plain course record and its JSON), so at most about 10 MB.
-    KEPT_ENTRIES = 4096
+    # About how many bytes of a commit's derived values `kept` holds at most (`_kept_size`): measured
+    # at 100,000 courses, the harness's 200 queries keep about 4,000 courses, whose records, result
+    # HTML and JSON take about 6 KB each.
+    KEPT_BYTES = 32 * 1024 * 1024
 
     def _new_kept(self) -> LRUCache:
         self._commit += 1
-        return LRUCache(maxsize=self.KEPT_ENTRIES, getsizeof=_kept_size)
+        return LRUCache(maxsize=self.KEPT_BYTES, getsizeof=lambda pair: pair[1])
 
     def commit(self) -> int:
         """The current commit's number in this process (changes whenever the searcher is reopened);
@@ -734,21 +741,22 @@ class IndexStore:
             self.vocabulary()
             return self._commit
 
-    def kept(self, commit: int, key: tuple, make):
-        """A value derived from commit `commit` only (a page of hits, a course's result record or its
-        JSON), made once and kept while that commit is current and among the most recently used.
+    def kept(self, commit: int, key: tuple, make, size=_kept_size):
+        """A value derived from commit `commit` only (a page of hits, a course's result record, its
+        HTML or its JSON), made once and kept while that commit is current and among the most recently
+        used, within `KEPT_BYTES` (`size(value)`: about how many bytes it holds).
 
         Made outside the lock; kept only if no commit came meanwhile, so nothing a search derived
         from an earlier commit is ever served for a later one."""
         with self._lock:
             if commit == self._commit:
-                value = self._kept.get(key, _MISSING)
-                if value is not _MISSING:
-                    return value
+                pair = self._kept.get(key, _MISSING)
+                if pair is not _MISSING:
+                    return pair[0]
         value = make()
         with self._lock, contextlib.suppress(ValueError):  # larger than the whole budget: not kept
             if commit == self._commit:
-                self._kept[key] = value
+                self._kept[key] = (value, size(value))
         return value
 
     def filter_docs(self, query) -> np.ndarray:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import threading
 import time
@@ -322,7 +323,7 @@ class SearchService:
         """`search`, and the page's courses as plain records made from their cards in the same commit
         (`cards.course_of`: what results pages and the JSON show), or None for an index without cards
         (then `load` reads them from the database). A course's record is made once per commit and
-        shared by every page that shows it: they are read only."""
+        shared by every page that shows it: read only."""
         def run():
             outcome = self._found(query, place, now, explain_empty)
             return outcome, self._records(outcome)
@@ -366,16 +367,17 @@ class SearchService:
 
         def record(docnum: int):
             card = searcher.stored_fields(docnum).get("card")
-            return cards.course_of(card) if card is not None else None
+            if card is None:
+                return None
+            course = cards.course_of(card)
+            # Where pages keep what they make of this record alone (its result's HTML or JSON, per
+            # language): `keep(key, make, size)`, with the commit it came from (`IndexStore.kept`).
+            course.keep = functools.partial(self.store.kept, outcome.commit)
+            return course
 
         items = [(self.store.kept(outcome.commit, ("course", hit.docnum), lambda n=hit.docnum: record(n)), hit)
                  for hit in outcome.hits]
         return items if all(course is not None for course, _ in items) else None
-
-    def derived(self, outcome: engine.SearchOutcome, key: tuple, make):
-        """A value made only from the records of `search_records` (a course's JSON, say), kept with
-        the outcome's commit (`IndexStore.kept`)."""
-        return self.store.kept(outcome.commit, key, make)
 
     def _recover(self) -> None:
         """The index could not be read: another writer may have swapped it (reopen), else rebuild it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -77,6 +78,22 @@ def localised(course) -> dict:
     return {"title": course.title, "description": course.description, "fallback": locale != "en", "lang": "en"}
 
 
+def kept(course, key: tuple, make, size=sys.getsizeof):
+    """What `make()` makes of this course record alone (its result's HTML or JSON) in the reader's
+    language: kept for a record read from the index, with the commit it came from (its `keep`,
+    `SearchService.search_records`); made afresh for a record from the database. `size(value)`: about
+    how many bytes it holds."""
+    keep = getattr(course, "keep", None)
+    if keep is None:
+        return make()
+    return keep(("view", course.id, i18n.get_locale(), *key), make, size)
+
+
+def kept_html(course, macro) -> Markup:
+    """A macro's rendering of one course alone (`kept`)."""
+    return kept(course, (macro.name,), lambda: macro(course))
+
+
 def query_url(path: str, params=(), **extra) -> str:
     items = list(params) + [(k, v) for k, v in extra.items() if v not in (None, "")]
     return path + ("?" + urlencode(items) if items else "")
@@ -107,7 +124,7 @@ def make_templates() -> Jinja2Templates:
     env.globals.update(
         domain=domain, static_url=static_url, term_label=term_label, term_explanation=term_explanation, sessions_text=sessions_text,
         availability_detail=availability_detail, creche_ages_text=creche_ages_text,
-        localised=localised, query_url=query_url, miles=miles, format_date=i18n.format_date,
+        localised=localised, kept_html=kept_html, query_url=query_url, miles=miles, format_date=i18n.format_date,
         format_time=i18n.format_time, weekday_name=i18n.weekday_name, language_name=i18n.language_name,
         autonym=i18n.autonym, shipped_locales=i18n.SHIPPED_LOCALES, today=dt.date.today,
         csrf_field=csrf_field,
