@@ -110,3 +110,24 @@ def test_the_json_of_a_result_follows_an_edit(client, fixture_catalogue):
                                                                             "library", creche="none")]))
     again = client.get("/search.json?q=quiz").json()["results"]
     assert [(r["title"], r["creche"]) for r in again] == [("Quiz club", False)]
+
+
+def test_the_html_of_a_result_follows_the_readers_language(client, fixture_catalogue):
+    for _ in range(2):
+        arabic = client.get("/search?q=level&lang=ar").text
+        english = client.get("/search?q=level&lang=en").text
+        assert "اللغة الإنجليزية المستوى الأول" in arabic and "Level 1 English" not in arabic
+        assert "Level 1 English" in english and "اللغة الإنجليزية المستوى الأول" not in english
+
+
+def test_what_is_kept_stays_within_its_budget(fixture_catalogue, monkeypatch):
+    services = fixture_catalogue
+    store = services.search.store
+    monkeypatch.setattr(type(store), "KEPT_BYTES", 20_000)
+    store.close()  # reopened with the smaller budget
+    expected = {}
+    for words in ("english", "club", "level", "entry", "conversation", "mums", "online", "welcome", "café"):
+        expected[words] = titles(services, SearchQuery(q=words))
+        assert store._kept.currsize <= 20_000
+    for words, shown in expected.items():  # what was let go is made again, the same
+        assert titles(services, SearchQuery(q=words)) == shown
