@@ -51,6 +51,8 @@ class SearchArea:
 class Hit:
     course_id: int
     distance_miles: float | None = None
+    # Minutes from the search's moment to the course's next session. A page in any order but "next
+    # class first" is kept and reused all day (`SearchService.search`): read it only in that order.
     next_in_minutes: int | None = None
     docnum: int | None = None  # its document in the index commit that found it (where its card is: `cards`)
 

@@ -348,14 +348,15 @@ _MISSING = object()
 
 
 def _kept_size(value) -> int:
-    """About how many bytes a kept value holds (`IndexStore.kept`): exact for text and bytes; a page
-    of hits about 150 bytes a hit; anything else (a plain course record) about 3 KB."""
+    """About how many bytes a kept value holds with its key and its place in the cache
+    (`IndexStore.kept`), as measured at 100,000 courses: text and bytes as they are, a page of hits
+    about 130 bytes a hit, anything else about 5.4 KB (what a plain course record holds)."""
     if isinstance(value, (str, bytes)):
-        return sys.getsizeof(value)
+        return sys.getsizeof(value) + 150
     hits = getattr(value, "hits", None)
     if hits is not None:
-        return 400 + 150 * len(hits)
-    return 3000
+        return 600 + 130 * len(hits)
+    return 5400
 
 
 class IndexStore:
@@ -723,10 +724,10 @@ class IndexStore:
     def _new_filter_cache(self) -> LRUCache:
         return LRUCache(maxsize=self.KEPT_DOCUMENTS, getsizeof=lambda docs: len(docs) + 1)
 
-    # About how many bytes of a commit's derived values `kept` holds at most (`_kept_size`): measured
-    # at 100,000 courses, the harness's 200 queries keep about 4,000 courses, whose records, result
-    # HTML and JSON take about 6 KB each.
-    KEPT_BYTES = 32 * 1024 * 1024
+    # About how many bytes of a commit's derived values `kept` holds at most (`_kept_size`). The
+    # harness's 200 queries at 100,000 courses keep about 170 pages and the HTML and JSON of about
+    # 2,400 results: about 5 MB.
+    KEPT_BYTES = 16 * 1024 * 1024
 
     def _new_kept(self) -> LRUCache:
         self._commit += 1
@@ -740,6 +741,15 @@ class IndexStore:
         with self._lock:
             self.vocabulary()
             return self._commit
+
+    def peek(self, commit: int, key: tuple, default=None):
+        """What `kept` holds for `key` from commit `commit`, or `default`."""
+        with self._lock:
+            if commit == self._commit:
+                pair = self._kept.get(key, _MISSING)
+                if pair is not _MISSING:
+                    return pair[0]
+        return default
 
     def kept(self, commit: int, key: tuple, make, size=_kept_size):
         """A value derived from commit `commit` only (a page of hits, a course's result record, its

@@ -20,6 +20,7 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -51,6 +52,21 @@ class Readiness:
     rebuilding: bool
     behind_seconds: float
     detail: str
+
+
+_ABSENT = object()
+
+
+class KeptViews:
+    """A course of a page whose every view the page asked for is kept (`search_records`): its id,
+    those views and where to keep more; reading anything else of it is a mistake (AttributeError)."""
+
+    __slots__ = ("id", "keep", "views")
+    keep: Callable
+    views: dict
+
+    def __init__(self, course_id: int):
+        self.id = course_id
 
 
 class SearchService:
@@ -318,15 +334,19 @@ class SearchService:
         return self._reading(lambda: self._found(query, place, now, explain_empty))
 
     def search_records(self, query: SearchQuery, place: engine.SearchArea | None = None,
-                       now: dt.datetime | None = None,
-                       explain_empty: bool = True) -> tuple[engine.SearchOutcome, list[tuple] | None]:
+                       now: dt.datetime | None = None, explain_empty: bool = True,
+                       views=None) -> tuple[engine.SearchOutcome, list[tuple] | None]:
         """`search`, and the page's courses as plain records made from their cards in the same commit
         (`cards.course_of`: what results pages and the JSON show), or None for an index without cards
-        (then `load` reads them from the database). A course's record is made once per commit and
-        shared by every page that shows it: read only."""
+        (then `load` reads them from the database).
+
+        Each course carries `keep(key, make, size)`, where a page keeps what it makes of that course
+        alone (its result's HTML or JSON) with the commit (`IndexStore.kept`), and `views`: those of
+        `views(course_id)` (the keys the caller will ask `keep` for) already kept. A course whose every
+        view is kept is not read at all: it is a `KeptViews` with its id alone."""
         def run():
             outcome = self._found(query, place, now, explain_empty)
-            return outcome, self._records(outcome)
+            return outcome, self._records(outcome, views)
 
         return self._reading(run)
 
@@ -354,30 +374,34 @@ class SearchService:
             outcome.commit = commit
             return outcome
 
-        # The same search within the same minute on the same commit finds the same page, so the
+        # The same search on the same commit finds the same page all day (what is shown and which
+        # filters match change by the day), in "next class first" order within the same minute: the
         # pages of the searches people repeat are kept with the commit (`IndexStore.kept`).
         where = (place.latitude, place.longitude, place.radius_miles) if place is not None else None
-        kept = self.store.kept(commit, ("page", query, where, now, explain_empty), found)
+        moment = now if query.effective_sort == "next" else now.date()
+        kept = self.store.kept(commit, ("page", query, where, moment, explain_empty), found)
         return dataclasses.replace(kept, hits=list(kept.hits), relaxations=dict(kept.relaxations))
 
-    def _records(self, outcome: engine.SearchOutcome) -> list[tuple] | None:
+    def _records(self, outcome: engine.SearchOutcome, views) -> list[tuple] | None:
         searcher = self.store.searcher()
         if outcome.commit != self.store.commit():
             return None  # the index changed since (not while `reading`)
-
-        def record(docnum: int):
-            card = searcher.stored_fields(docnum).get("card")
-            if card is None:
-                return None
-            course = cards.course_of(card)
-            # Where pages keep what they make of this record alone (its result's HTML or JSON, per
-            # language): `keep(key, make, size)`, with the commit it came from (`IndexStore.kept`).
-            course.keep = functools.partial(self.store.kept, outcome.commit)
-            return course
-
-        items = [(self.store.kept(outcome.commit, ("course", hit.docnum), lambda n=hit.docnum: record(n)), hit)
-                 for hit in outcome.hits]
-        return items if all(course is not None for course, _ in items) else None
+        keep = functools.partial(self.store.kept, outcome.commit)
+        items = []
+        for hit in outcome.hits:
+            wanted = views(hit.course_id) if views is not None else []
+            found = {key: value for key in wanted
+                     if (value := self.store.peek(outcome.commit, key, _ABSENT)) is not _ABSENT}
+            if wanted and len(found) == len(wanted):
+                course = KeptViews(hit.course_id)
+            else:
+                card = searcher.stored_fields(hit.docnum).get("card")
+                if card is None:
+                    return None
+                course = cards.course_of(card)
+            course.keep, course.views = keep, found
+            items.append((course, hit))
+        return items
 
     def _recover(self) -> None:
         """The index could not be read: another writer may have swapped it (reopen), else rebuild it

@@ -40,11 +40,13 @@ def resolve_place(services, query: SearchQuery, problems: list[ParamProblem]) ->
     return query, engine.SearchArea(place.latitude, place.longitude, query.radius), place.label
 
 
-def perform(services, params, explain_empty: bool = True) -> SearchPage:
+def perform(services, params, explain_empty: bool = True, views=None) -> SearchPage:
+    """The search `params` ask for, its place resolved, with its page of courses (`views`: what the
+    page will ask `kept` for of each course, `SearchService.search_records`)."""
     parsed = parse(params)
     problems = list(parsed.problems)
     query, place, label = resolve_place(services, parsed.query, problems)
-    outcome, items = services.search.search_records(query, place, explain_empty=explain_empty)
+    outcome, items = services.search.search_records(query, place, explain_empty=explain_empty, views=views)
     count_search(services, params, query, outcome.total)  # anonymous demand counts; never raises
     from_index = items is not None
     if items is None:
@@ -60,8 +62,8 @@ SEARCHES_AT_ONCE = max(2, os.cpu_count() or 1)
 _searches = AtMost(SEARCHES_AT_ONCE)
 
 
-async def perform_off_loop(services, params, explain_empty: bool = True) -> SearchPage:
+async def perform_off_loop(services, params, explain_empty: bool = True, views=None) -> SearchPage:
     """`perform` on a worker thread, so the event loop never waits for a search or its courses
     (the index is read under `IndexStore.reading`, safe beside the follower's writes),
     SEARCHES_AT_ONCE at a time."""
-    return await _searches.run(perform, services, params, explain_empty)
+    return await _searches.run(perform, services, params, explain_empty, views)

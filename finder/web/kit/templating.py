@@ -78,15 +78,32 @@ def localised(course) -> dict:
     return {"title": course.title, "description": course.description, "fallback": locale != "en", "lang": "en"}
 
 
+def view_key(course_id: int, *key) -> tuple:
+    """The key a view of one course (`kept`) is kept under: with the reader's language."""
+    return ("view", course_id, i18n.get_locale(), *key)
+
+
 def kept(course, key: tuple, make, size=sys.getsizeof):
     """What `make()` makes of this course record alone (its result's HTML or JSON) in the reader's
-    language: kept for a record read from the index, with the commit it came from (its `keep`,
-    `SearchService.search_records`); made afresh for a record from the database. `size(value)`: about
-    how many bytes it holds."""
+    language: kept for a record read from the index, with the commit it came from (its `keep` and
+    `views`, `SearchService.search_records`); made afresh for a record from the database.
+    `size(value)`: about how many bytes it holds."""
+    full = view_key(course.id, *key)
+    views = getattr(course, "views", None)
+    if views is not None and full in views:
+        return views[full]
     keep = getattr(course, "keep", None)
     if keep is None:
         return make()
-    return keep(("view", course.id, i18n.get_locale(), *key), make, size)
+    return keep(full, make, size)
+
+
+RESULT_HTML = "result_of_course"  # the macro of a result's HTML (templates/_macros/search.html)
+
+
+def result_views(course_id: int) -> list[tuple]:
+    """What a results page asks `kept` for of each course (`SearchService.search_records`)."""
+    return [view_key(course_id, RESULT_HTML)]
 
 
 def kept_html(course, macro) -> Markup:

@@ -19,6 +19,7 @@ from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
 from finder.web.kit.searching import perform_off_loop
+from finder.web.kit.templating import result_views
 from finder.web.public.demand import results_context
 
 
@@ -37,7 +38,7 @@ def _lang() -> str:
 
 async def search(request: Request):
     services = app_services(request)
-    page = await perform_off_loop(services, request.query_params, explain_empty=False)
+    page = await perform_off_loop(services, request.query_params, explain_empty=False, views=result_views)
     # A postcode we could not use stays in its field (with what we think was meant, as a link).
     typed = request.query_params.get("postcode", "")[:20].strip()
     bad_postcode = any(p.param == "postcode" for p in page.problems)
