@@ -74,7 +74,12 @@ def babel_locale(code: str) -> Locale:
 
 
 def text_direction(code: str | None = None) -> str:
-    return babel_locale(code or get_locale()).text_direction
+    return _text_direction(code or get_locale())
+
+
+@lru_cache(maxsize=1024)
+def _text_direction(code: str) -> str:
+    return babel_locale(code).text_direction
 
 
 @lru_cache(maxsize=None)
@@ -305,8 +310,13 @@ def weekday_name(index: int, width: str = "wide") -> str:
 
 def language_name(code: str, in_locale: str | None = None) -> str:
     """A language's name in the user's language (or in `in_locale`)."""
+    return _language_name(code, in_locale or get_locale())
+
+
+@lru_cache(maxsize=4096)  # every page names the 17 languages in its picker: worked out once each
+def _language_name(code: str, in_locale: str) -> str:
     try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(babel_locale(in_locale or get_locale())) or code
+        return Locale.parse(code.replace("-", "_")).get_display_name(babel_locale(in_locale)) or code
     except (ValueError, UnknownLocaleError):
         return code
 
