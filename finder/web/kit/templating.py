@@ -10,7 +10,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from finder import PROJECT_DIR, domain, i18n
@@ -111,6 +111,16 @@ def kept_html(course, macro) -> Markup:
     return kept(course, (macro.name,), lambda: macro(course))
 
 
+def choice(kind: str):
+    """A search form's checkbox or radio button with its label (about fifty on every search page:
+    a function, several times quicker than a Jinja macro). Every value is escaped."""
+    def field(name, value, label, checked) -> Markup:
+        return Markup(f'<label class="choice"><input type="{kind}" name="{escape(name)}" value="{escape(value)}" '
+                      f'{"checked" if checked else ""}> {escape(label)}</label>\n')
+
+    return field
+
+
 def query_url(path: str, params=(), **extra) -> str:
     items = list(params) + [(k, v) for k, v in extra.items() if v not in (None, "")]
     return path + ("?" + urlencode(items) if items else "")
@@ -141,7 +151,7 @@ def make_templates() -> Jinja2Templates:
     env.globals.update(
         domain=domain, static_url=static_url, term_label=term_label, term_explanation=term_explanation, sessions_text=sessions_text,
         availability_detail=availability_detail, creche_ages_text=creche_ages_text,
-        localised=localised, kept_html=kept_html, query_url=query_url, miles=miles, format_date=i18n.format_date,
+        localised=localised, kept_html=kept_html, checkbox=choice("checkbox"), radio=choice("radio"), query_url=query_url, miles=miles, format_date=i18n.format_date,
         format_time=i18n.format_time, weekday_name=i18n.weekday_name, language_name=i18n.language_name,
         autonym=i18n.autonym, shipped_locales=i18n.SHIPPED_LOCALES, today=dt.date.today,
         csrf_field=csrf_field,
