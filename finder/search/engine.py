@@ -227,8 +227,9 @@ def _nearest(points, origin: tuple[float, float], measure) -> float | None:
 
 
 def run(store, query: SearchQuery, place: SearchArea | None = None, now: dt.datetime | None = None,
-        visible_since: int | None = None, explain_empty: bool = True) -> SearchOutcome:
-    """Run `query` on an `IndexStore`'s current index and return one page of hits.
+        visible_since: int | None = None, explain_empty: bool = True, count_only: bool = False) -> SearchOutcome:
+    """Run `query` on an `IndexStore`'s current index and return one page of hits (with `count_only`,
+    only how many there are: nothing is ranked).
 
     Which documents match is worked out with sets, each word's and each filter's kept by the
     store between searches (`IndexStore.filter_docs`); only those are then ranked, by Whoosh's
@@ -243,7 +244,7 @@ def run(store, query: SearchQuery, place: SearchArea | None = None, now: dt.date
         return _matching([q for name, q in parts.items() if name != skip] + (per_word if with_words else []),
                          store.filter_docs)
 
-    outcome = _run(store, searcher, words, matching(), query, place, now)
+    outcome = _run(store, searcher, words, matching(), query, place, now, count_only=count_only)
     if outcome.total == 0 and explain_empty:
         for name in list(parts):
             if name.startswith("_"):

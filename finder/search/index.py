@@ -653,9 +653,10 @@ class IndexStore:
 
     def warm(self) -> None:
         """Read now what the first searches would otherwise read: places and session times (`rows`),
-        and the postings and field lengths of the common terms (broad words such as "english", and
+        each document's place in title order, and the postings and field lengths of the common terms (broad words such as "english", and
         the filters), so that no visitor's search pays for them (about a second at 100,000 courses)."""
         self.rows()
+        self.title_ranks()  # searches with no words are in title order
         self.vocabulary()
         # A searcher of its own: the shared one may be closed by a commit while this reads (warming
         # runs beside the follower); what it reads is kept per segment, which every searcher shares.

@@ -333,6 +333,10 @@ class SearchService:
         """One page of hits (course ids, distances, next sessions) for `query` on the current commit."""
         return self._reading(lambda: self._found(query, place, now, explain_empty))
 
+    def count(self, query: SearchQuery, place: engine.SearchArea | None = None, now: dt.datetime | None = None) -> int:
+        """How many courses `query` finds on the current commit (`search`'s total, nothing ranked)."""
+        return self._reading(lambda: self._found(query, place, now, False, count_only=True)).total
+
     def search_records(self, query: SearchQuery, place: engine.SearchArea | None = None,
                        now: dt.datetime | None = None, explain_empty: bool = True,
                        views=None) -> tuple[engine.SearchOutcome, list[tuple] | None]:
@@ -363,14 +367,14 @@ class SearchService:
                 self._recover()
         raise AssertionError("unreachable")
 
-    def _found(self, query, place, now, explain_empty) -> engine.SearchOutcome:
+    def _found(self, query, place, now, explain_empty, count_only: bool = False) -> engine.SearchOutcome:
         now = (now or dt.datetime.now()).replace(second=0, microsecond=0)  # answers change by the minute
         visible_since = self.visible_since(now.date())
         commit = self.store.commit()
 
         def found() -> engine.SearchOutcome:
             outcome = engine.run(self.store, query, place, now=now, visible_since=visible_since,
-                                 explain_empty=explain_empty)
+                                 explain_empty=explain_empty, count_only=count_only)
             outcome.commit = commit
             return outcome
 
@@ -379,7 +383,7 @@ class SearchService:
         # pages of the searches people repeat are kept with the commit (`IndexStore.kept`).
         where = (place.latitude, place.longitude, place.radius_miles) if place is not None else None
         moment = now if query.effective_sort == "next" else now.date()
-        kept = self.store.kept(commit, ("page", query, where, moment, explain_empty), found)
+        kept = self.store.kept(commit, ("count" if count_only else "page", query, where, moment, explain_empty), found)
         return dataclasses.replace(kept, hits=list(kept.hits), relaxations=dict(kept.relaxations))
 
     def _records(self, outcome: engine.SearchOutcome, views) -> list[tuple] | None:

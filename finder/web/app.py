@@ -26,7 +26,7 @@ from finder.web.backoffice import evidence as evidence_pages
 from finder.web.kit.middleware import LocaleMiddleware, RequestLogMiddleware
 from finder.web.kit.rendering import render
 from finder.web.kit.security import outer_ring
-from finder.web.kit.templating import STATIC_DIR, make_templates
+from finder.web.kit.templating import STATIC_DIR, make_templates, warm_pages
 from finder.web.public import api, demand, pages, place_requests, statistics
 from finder.web.public import help as help_pages
 from finder.web.sharing import calendar, embed, feed, oruk, share, signpost
@@ -130,4 +130,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.rate_limits = {}  # name -> RateLimiter (finder.web.kit.ratelimit)
     app.state.templates = make_templates()
     app.state.templates.env.globals.update(share.template_globals)
+    if prepare:
+        warm_pages(app.state.templates)
     return app

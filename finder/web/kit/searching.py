@@ -62,6 +62,12 @@ SEARCHES_AT_ONCE = max(2, os.cpu_count() or 1)
 _searches = AtMost(SEARCHES_AT_ONCE)
 
 
+async def search_off_loop(func, *args):
+    """`func(*args)`, a function that searches (suggestions for an empty page count several
+    searches), on a worker thread with the searches' limit (`SEARCHES_AT_ONCE`)."""
+    return await _searches.run(func, *args)
+
+
 async def perform_off_loop(services, params, explain_empty: bool = True, views=None) -> SearchPage:
     """`perform` on a worker thread, so the event loop never waits for a search or its courses
     (the index is read under `IndexStore.reading`, safe beside the follower's writes),

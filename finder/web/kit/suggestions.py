@@ -28,7 +28,7 @@ class Suggestion:
 def count(services, query: SearchQuery) -> int:
     """How many classes the search `query` finds, exactly as /search?{query} would."""
     query, place, _label = resolve_place(services, query, [])
-    return services.search.search(replace(query, page=1, per_page=1), place, explain_empty=False).total
+    return services.search.count(query, place)
 
 
 def candidates(query: SearchQuery) -> list[tuple[str, SearchQuery, int]]:

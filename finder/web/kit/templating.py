@@ -136,6 +136,19 @@ def nl2br(text: str) -> Markup:
     return Markup("<br>").join(jinja2.utils.markupsafe.escape(text or "").split("\n"))
 
 
+def warm_pages(templates: Jinja2Templates) -> None:
+    """Compile the public pages' templates and load every shipped language's CLDR data now (a
+    server's start-up), not in a visitor's first search: every page's language picker names each
+    language in its own, and the first search page had taken 120 ms at 100,000 courses (babel's
+    data about 105 of them), the next 9."""
+    env = templates.env
+    for name in env.list_templates(filter_func=lambda n: n.startswith(("public/", "errors/", "_macros/", "base"))):
+        env.get_template(name)
+    for code in i18n.SHIPPED_LOCALES:
+        i18n.autonym(code)
+        i18n.text_direction(code)
+
+
 def make_templates() -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),

@@ -18,7 +18,7 @@ from finder.web.kit import suggestions
 from finder.web.kit.addresses import base_url
 from finder.web.kit.pages import services as app_services
 from finder.web.kit.rendering import render
-from finder.web.kit.searching import perform_off_loop
+from finder.web.kit.searching import perform_off_loop, search_off_loop
 from finder.web.kit.templating import result_views
 from finder.web.public.demand import results_context
 
@@ -44,7 +44,7 @@ async def search(request: Request):
     bad_postcode = any(p.param == "postcode" for p in page.problems)
     meant = suggestions.postcode_suggestion(services, typed) if bad_postcode and typed else ""
     return render(request, "public/search.html", {
-        "page": page, "suggestions": suggestions.for_empty(services, page),
+        "page": page, "suggestions": await search_off_loop(suggestions.for_empty, services, page),
         "typed_postcode": typed if bad_postcode else page.query.postcode,
         "meant_postcode": meant, "title_error": bad_postcode,
         "meant_link": "/search?" + replace(page.query, postcode=meant, page=1).query_string(lang=_lang()) if meant else "", "searched": any(key != "lang" for key in request.query_params.keys()), "lang_param": _lang(),
