@@ -141,3 +141,10 @@ def test_what_is_kept_stays_within_its_budget(fixture_catalogue, monkeypatch):
         assert store._kept.currsize <= 20_000
     for words, shown in expected.items():  # what was let go is made again, the same
         assert titles(services, SearchQuery(q=words)) == shown
+
+
+def test_a_count_is_the_total_its_search_finds(fixture_catalogue):
+    services = fixture_catalogue
+    for query in (SearchQuery(), SearchQuery(q="english"), SearchQuery(q="english", creche="1"),
+                  SearchQuery(levels=("entry-1",)), SearchQuery(q="nothing-like-this")):
+        assert services.search.count(query, now=NOW) == services.search.search(query, now=NOW).total, query

@@ -42,3 +42,32 @@ def test_a_burst_of_searches_runs_a_few_at_a_time_and_each_finds_its_courses(ser
     assert [a.json()["total"] for a in answers] == [6] * len(answers)
     assert on_loop == []
     assert 2 <= at_once.most <= searching.SEARCHES_AT_ONCE
+
+
+def test_an_empty_pages_suggestions_are_counted_off_the_event_loop(services, monkeypatch):
+    services.catalogue.load_catalogue(factories.catalogue(
+        [factories.course("club", "English club", "library", creche="none")]))
+    app = create_app(services=services, prepare=False)
+    on_loop: list[bool] = []
+    real = services.search.count
+
+    def count(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services.search, "count", count)
+
+    async def empty_page():
+        transport = httpx2.ASGITransport(app=app, client=("192.0.2.11", 1000))
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            return await http.get("/search", params={"q": "english", "creche": "1"})
+
+    page = asyncio.run(empty_page())
+    assert page.status_code == 200
+    suggested = page.text.split('<ul class="suggestions">')[1].split("</ul>")[0]
+    assert '<a href="/search?q=english">' in suggested and "1 class" in suggested  # without the crèche
+    assert on_loop and not any(on_loop)
