@@ -23,6 +23,8 @@ Measured 2 December 2026 (2 cores, SQLite), rows a second / seconds / peak MB:
 
 3 December 2026, 100,000 rows, after the import empties its checked rows once written (before the
 index rebuild): dry run 2,412 r/s (573 MB), import 946 r/s in 105.7 s (707 MB), reindex 40.7 s (640 MB).
+4 December 2026, the same code on a quiet machine: dry run 3,741 r/s (573 MB), import 1,511 r/s in
+66.2 s (706 MB), reindex 27.1 s (652 MB).
 
 Before (the ORM import, ORM-loaded rebuild), same script: 1,000 rows 290 r/s (dry run 388); 10,000
 rows 520 r/s (dry run 639), reindex 4.5 s; a 100,000-course reindex took 60 s. About 2 s of every
