@@ -249,7 +249,11 @@ def format_number(value: float, digits: int = 1) -> str:
 
 
 def format_integer(value: int, grouping: bool = True) -> str:
-    code = get_locale()
+    return _format_integer(value, grouping, get_locale())
+
+
+@lru_cache(maxsize=4096)  # the counts and page numbers of every page, each worked out once per language
+def _format_integer(value: int, grouping: bool, code: str) -> str:
     return native_digits(babel_numbers.format_decimal(value, format="#,##0" if grouping else "0",
                                                       locale=babel_locale(code), numbering_system="default"), code)
 

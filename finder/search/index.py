@@ -666,6 +666,9 @@ class IndexStore:
             self._warm_postings(searcher)
         finally:
             searcher.close()
+        with self._lock:
+            if self._searcher is not None:
+                segment_files.release_pages(self._searcher)
 
     def _warm_postings(self, searcher) -> None:
         budget = self.postings.budget // 2

@@ -11,6 +11,8 @@ that are never read are never loaded and the kernel shares them between searcher
 
 from __future__ import annotations
 
+import contextlib
+import mmap
 import os
 
 from whoosh.filedb import structfile
@@ -69,6 +71,25 @@ def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
     self.onclose = onclose
     self.is_real = False
     self.is_closed = False
+
+
+def release_pages(searcher) -> None:
+    """Unmap the pages of a searcher's segment files that warming read (rows, title order: every
+    document's columns) and that live on in arrays now: they stay in the kernel's page cache, shared
+    and reclaimable, and are mapped again page by page when next read. At 100,000 courses about 100 MB
+    of the serving process's resident memory were these pages."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    if advice is None:
+        return
+    for leaf, _offset in searcher.leaf_searchers():
+        storage = getattr(leaf.reader(), "_storage", None)
+        # A compound segment's storage is an OverlayStorage of its CompoundStorage (which holds the map)
+        # and the index directory.
+        for part in (storage, getattr(storage, "a", None), getattr(storage, "b", None)):
+            source = getattr(part, "_source", None)
+            if isinstance(source, mmap.mmap):
+                with contextlib.suppress(ValueError, OSError):  # closed meanwhile: nothing mapped
+                    source.madvise(advice)
 
 
 def install() -> None:

@@ -44,3 +44,18 @@ def test_whooshs_buffer_files_are_views_not_copies():
     data[0:7] = b"SEGMENT"  # the same memory: a copy would not see this
     part.seek(0)
     assert part.readline() == b"SEGMENT bytes\n"
+
+
+def test_searches_after_warming_released_the_mapped_pages_find_the_same(fixture_catalogue):
+    from finder.search.params import SearchQuery
+    from finder.search.segment_files import release_pages
+
+    services = fixture_catalogue
+    queries = [SearchQuery(q="english"), SearchQuery(q="club", creche="1"), SearchQuery(levels=("entry-1",))]
+    before = [[hit.course_id for hit in services.search.search(q).hits] for q in queries]
+    services.search.store.close()
+    services.search.store.warm()  # ends by releasing what it read
+    with services.search.store.reading() as searcher:
+        release_pages(searcher)  # and again: harmless
+    # The same searcher, its pages released; nothing kept since `close`, so every page is found afresh.
+    assert [[hit.course_id for hit in services.search.search(q).hits] for q in queries] == before
