@@ -114,9 +114,14 @@ def kept_html(course, macro) -> Markup:
 def choice(kind: str):
     """A search form's checkbox or radio button with its label (about fifty on every search page:
     a function, several times quicker than a Jinja macro). Every value is escaped."""
+    if kind not in ("checkbox", "radio"):
+        raise ValueError(kind)
+
+    # Every value is escaped as it goes in (an f-string of escape(): 2.7 times quicker than Markup's
+    # `%` here); `kind` is one of the two above.
     def field(name, value, label, checked) -> Markup:
-        return Markup(f'<label class="choice"><input type="{kind}" name="{escape(name)}" value="{escape(value)}" '
-                      f'{"checked" if checked else ""}> {escape(label)}</label>\n')
+        return Markup(f'<label class="choice"><input type="{kind}" name="{escape(name)}" '  # nosec B704
+                      f'value="{escape(value)}" {"checked" if checked else ""}> {escape(label)}</label>\n')
 
     return field
 
