@@ -349,8 +349,9 @@ _MISSING = object()
 
 def _kept_size(value) -> int:
     """About how many bytes a kept value holds with its key and its place in the cache
-    (`IndexStore.kept`), as measured at 100,000 courses: text and bytes as they are, a page of hits
-    about 130 bytes a hit, anything else about 5.4 KB (what a plain course record holds)."""
+    (`IndexStore.kept`), as measured at 100,000 courses: text and bytes (a result's HTML or JSON) as
+    they are, a page of hits (or a count) about 130 bytes a hit, anything else 5.4 KB (as much as a
+    plain course record holds)."""
     if isinstance(value, (str, bytes)):
         return sys.getsizeof(value) + 150
     hits = getattr(value, "hits", None)
@@ -378,8 +379,8 @@ class IndexStore:
         self._index_dir: str | None = None
         self._searcher = None
         self._filter_cache = self._new_filter_cache()
-        # What searches derive from one commit (pages of hits, result records, JSON), until the next
-        # (`kept`); `_commit` names the commit they belong to.
+        # What searches derive from one commit (pages of hits, counts, results' HTML and JSON), until
+        # the next (`kept`); `_commit` names the commit they belong to.
         self._commit = 0
         self._kept = self._new_kept()
         # Where the index is and its newest commit, as last read, with the stat they were read at
@@ -653,8 +654,10 @@ class IndexStore:
 
     def warm(self) -> None:
         """Read now what the first searches would otherwise read: places and session times (`rows`),
-        each document's place in title order, and the postings and field lengths of the common terms (broad words such as "english", and
-        the filters), so that no visitor's search pays for them (about a second at 100,000 courses)."""
+        each document's place in title order, and the postings and field lengths of the common terms
+        (broad words such as "english", and the filters), so that no visitor's search pays for them
+        (about a second at 100,000 courses); then unmap the file pages that read, which live on in
+        arrays (`segment_files.release_pages`)."""
         self.rows()
         self.title_ranks()  # searches with no words are in title order
         self.vocabulary()
@@ -756,17 +759,15 @@ class IndexStore:
         return default
 
     def kept(self, commit: int, key: tuple, make, size=_kept_size):
-        """A value derived from commit `commit` only (a page of hits, a course's result record, its
-        HTML or its JSON), made once and kept while that commit is current and among the most recently
+        """A value derived from commit `commit` only (a page of hits, a count, a result's HTML or its
+        JSON), made once and kept while that commit is current and among the most recently
         used, within `KEPT_BYTES` (`size(value)`: about how many bytes it holds).
 
         Made outside the lock; kept only if no commit came meanwhile, so nothing a search derived
         from an earlier commit is ever served for a later one."""
-        with self._lock:
-            if commit == self._commit:
-                pair = self._kept.get(key, _MISSING)
-                if pair is not _MISSING:
-                    return pair[0]
+        value = self.peek(commit, key, _MISSING)
+        if value is not _MISSING:
+            return value
         value = make()
         with self._lock, contextlib.suppress(ValueError):  # larger than the whole budget: not kept
             if commit == self._commit:

@@ -21,7 +21,6 @@ class SearchPage:
     items: list = field(default_factory=list)  # [(Course, Hit)]
     place_label: str = ""
     place: engine.SearchArea | None = None
-    from_index: bool = False  # the items are records from the index commit that found them, not from the database
 
 
 def resolve_place(services, query: SearchQuery, problems: list[ParamProblem]) -> tuple[SearchQuery, engine.SearchArea | None, str]:
@@ -48,11 +47,10 @@ def perform(services, params, explain_empty: bool = True, views=None) -> SearchP
     query, place, label = resolve_place(services, parsed.query, problems)
     outcome, items = services.search.search_records(query, place, explain_empty=explain_empty, views=views)
     count_search(services, params, query, outcome.total)  # anonymous demand counts; never raises
-    from_index = items is not None
     if items is None:
         with services.sessions() as db:
             items = services.search.load(db, outcome.hits)
-    return SearchPage(query, problems, outcome, items, label, place, from_index)
+    return SearchPage(query, problems, outcome, items, label, place)
 
 
 # Searches are CPU work under one interpreter lock: more of them at once than there are cores only adds

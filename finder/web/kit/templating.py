@@ -169,7 +169,8 @@ def make_templates() -> Jinja2Templates:
     env.globals.update(
         domain=domain, static_url=static_url, term_label=term_label, term_explanation=term_explanation, sessions_text=sessions_text,
         availability_detail=availability_detail, creche_ages_text=creche_ages_text,
-        localised=localised, kept_html=kept_html, checkbox=choice("checkbox"), radio=choice("radio"), query_url=query_url, miles=miles, format_date=i18n.format_date,
+        localised=localised, kept_html=kept_html, checkbox=choice("checkbox"), radio=choice("radio"),
+        query_url=query_url, miles=miles, format_date=i18n.format_date,
         format_time=i18n.format_time, weekday_name=i18n.weekday_name, language_name=i18n.language_name,
         autonym=i18n.autonym, shipped_locales=i18n.SHIPPED_LOCALES, today=dt.date.today,
         csrf_field=csrf_field,

@@ -18,7 +18,7 @@ def _site(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def course_json(request: Request, course, hit=None) -> dict:
+def course_json(request: Request, course) -> dict:
     text = localised(course)
     days = sorted({s.weekday for s in course.sessions}, key=domain.WEEKDAY_INDEX.get)
     result = {
@@ -47,8 +47,6 @@ def course_json(request: Request, course, hit=None) -> dict:
         "last_checked": course.last_checked.isoformat() if course.last_checked else None,
         "url": f"{_site(request)}/courses/{course.id}",  # the "course" route, built without a route search
     }
-    if hit is not None and hit.distance_miles is not None:
-        result["distance_miles"] = round(hit.distance_miles, 2)
     return result
 
 
